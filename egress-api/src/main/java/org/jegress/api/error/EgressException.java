@@ -1,0 +1,102 @@
+package org.jegress.api.error;
+
+/**
+ * A failure with a psrpc {@link ErrorCode} and a message worded exactly as the Go egress words it.
+ * The factory methods are the catalogue of upstream messages; prefer them to ad-hoc text.
+ */
+public class EgressException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final ErrorCode code;
+
+    public EgressException(ErrorCode code, String message) {
+        this(code, message, null);
+    }
+
+    public EgressException(ErrorCode code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    /** "request has missing or invalid field: &lt;field&gt;" (invalid_argument). */
+    public static EgressException invalidInput(String field) {
+        return new EgressException(ErrorCode.INVALID_ARGUMENT, "request has missing or invalid field: " + field);
+    }
+
+    /** "invalid url &lt;url&gt;: &lt;reason&gt;" (invalid_argument). */
+    public static EgressException invalidUrl(String url, String reason) {
+        return new EgressException(ErrorCode.INVALID_ARGUMENT, "invalid url " + url + ": " + reason);
+    }
+
+    /** "&lt;feature&gt; is not yet supported" (invalid_argument). */
+    public static EgressException notSupported(String feature) {
+        return new EgressException(ErrorCode.INVALID_ARGUMENT, feature + " is not yet supported");
+    }
+
+    /** "format &lt;format&gt; incompatible with codec &lt;codec&gt;" (invalid_argument). */
+    public static EgressException incompatible(String format, String codec) {
+        return new EgressException(ErrorCode.INVALID_ARGUMENT, "format " + format + " incompatible with codec " + codec);
+    }
+
+    public static EgressException noCompatibleCodec() {
+        return new EgressException(ErrorCode.INVALID_ARGUMENT, "no supported codec is compatible with all outputs");
+    }
+
+    public static EgressException noCompatibleFileOutputType() {
+        return new EgressException(ErrorCode.INVALID_ARGUMENT,
+                "no supported file output type is compatible with the selected codecs");
+    }
+
+    public static EgressException nonRetryableOutput() {
+        return new EgressException(ErrorCode.FAILED_PRECONDITION, "output configuration does not support retry");
+    }
+
+    /** "page load error: &lt;status text&gt;" (invalid_argument). */
+    public static EgressException pageLoadError(String detail) {
+        String d = detail.startsWith("page load error ") ? detail.substring("page load error ".length()) : detail;
+        return new EgressException(ErrorCode.INVALID_ARGUMENT, "page load error: " + d);
+    }
+
+    /** "template error: &lt;text of div.error&gt;" (invalid_argument). */
+    public static EgressException templateError(String detail) {
+        return new EgressException(ErrorCode.INVALID_ARGUMENT, "template error: " + detail);
+    }
+
+    public static EgressException pipelineFrozen() {
+        return new EgressException(ErrorCode.INTERNAL, "pipeline frozen");
+    }
+
+    public static EgressException internal(String message, Throwable cause) {
+        return new EgressException(ErrorCode.INTERNAL, message, cause);
+    }
+
+    /** "failed to launch &lt;process&gt;: &lt;reason&gt;" (internal). */
+    public static EgressException processFailed(String process, String reason) {
+        return new EgressException(ErrorCode.INTERNAL, "failed to launch " + process + ": " + reason);
+    }
+
+    /** "&lt;location&gt; upload failed: &lt;reason&gt;" (invalid_argument, as upstream). */
+    public static EgressException uploadFailed(String location, Throwable cause) {
+        return new EgressException(ErrorCode.INVALID_ARGUMENT, location + " upload failed: " + cause.getMessage(), cause);
+    }
+
+    public static EgressException alreadyExists() {
+        return new EgressException(ErrorCode.ALREADY_EXISTS, "egress already exists");
+    }
+
+    public static EgressException notEnoughCpu() {
+        return new EgressException(ErrorCode.UNAVAILABLE, "not enough CPU");
+    }
+
+    public static EgressException shuttingDown() {
+        return new EgressException(ErrorCode.UNAVAILABLE, "server is shutting down");
+    }
+
+    public static EgressException nonStreamingPipeline() {
+        return new EgressException(ErrorCode.INVALID_ARGUMENT, "UpdateStream called on non-streaming egress");
+    }
+}
