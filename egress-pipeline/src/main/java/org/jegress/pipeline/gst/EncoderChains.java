@@ -1,0 +1,81 @@
+package org.jegress.pipeline.gst;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jegress.api.plan.AudioPlan;
+import org.jegress.api.plan.MediaType;
+import org.jegress.api.plan.VideoPlan;
+
+/**
+ * The single encode every output shares, as bin descriptions; the session puts a tee after each. Settings mirror the Go egress:
+ * x264 {@code veryfast} with a 2 s VBV buffer and the requested profile, AAC/Opus/MP3 at the requested bitrate,
+ * stereo.
+ */
+public final class EncoderChains {
+
+    /** Name of the tee that fans encoded video out to the outputs. */
+    public static final String VIDEO_TEE = "video_tee";
+    /** Name of the tee that fans encoded audio out to the outputs. */
+    public static final String AUDIO_TEE = "audio_tee";
+    /** Name of the x264 encoder element, for force-key-unit events and statistics. */
+    public static final String VIDEO_ENCODER = "video_encoder";
+
+    private EncoderChains() {
+    }
+
+    /**
+     * Raw video in, H.264 out. The caps pin I420: without them Debian's x264 negotiates 4:4:4 10-bit, which
+     * browsers cannot play. Colorimetry and pixel aspect ratio are fixed so every output agrees.
+     *
+     * @param threads x264 threads, 0 for x264's own choice
+     */
+    public static String video(VideoPlan v, int threads) {
+        List<String> x264 = new ArrayList<>();
+        x264.add("x264enc name=" + VIDEO_ENCODER);
+        x264.add("speed-preset=veryfast");
+        x264.add("bitrate=" + v.bitrateKbps());
+        x264.add("vbv-buf-capacity=2000");
+        if (threads > 0) {
+            x264.add("threads=" + threads);
+        }
+        if (v.keyFrameIntervalSec() > 0) {
+            x264.add("key-int-max=" + Math.max(1, Math.round(v.keyFrameIntervalSec() * v.framerate())));
+            x264.add("option-string=scenecut=0");
+        }
+        return "queue name=video_queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000"
+                + " ! videoconvert ! videoscale ! videorate"
+                + " ! video/x-raw,format=I420,width=" + v.width() + ",height=" + v.height()
+                + ",framerate=" + v.framerate() + "/1,pixel-aspect-ratio=1/1,colorimetry=bt709,chroma-site=mpeg2"
+                + " ! " + String.join(" ", x264)
+                + " ! video/x-h264,profile=" + v.profile().caps()
+                + " ! h264parse";
+    }
+
+    /** Raw audio in, encoded stereo audio out, in the codec the plan chose for all outputs. */
+    public static String audio(AudioPlan a) {
+        String encoder;
+        switch (a.codec()) {
+            case AAC:
+                encoder = "avenc_aac bitrate=" + a.bitrateKbps() * 1000 + " ! aacparse";
+                break;
+            case OPUS:
+                encoder = "opusenc bitrate=" + a.bitrateKbps() * 1000 + " ! opusparse";
+                break;
+            case MP3:
+                encoder = "lamemp3enc target=bitrate cbr=true bitrate=" + a.bitrateKbps() + " ! mpegaudioparse";
+                break;
+            default:
+                throw new IllegalArgumentException("no encoder for " + a.codec());
+        }
+        return "queue name=audio_queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000"
+                + " ! audioconvert ! audioresample"
+                + " ! audio/x-raw,rate=" + a.encoderRate() + ",channels=2"
+                + " ! " + encoder;
+    }
+
+    /** Whether the plan's audio codec is one we encode. */
+    public static boolean canEncode(MediaType codec) {
+        return codec == MediaType.AAC || codec == MediaType.OPUS || codec == MediaType.MP3;
+    }
+}

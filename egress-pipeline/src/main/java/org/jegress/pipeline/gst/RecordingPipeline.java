@@ -1,0 +1,206 @@
+package org.jegress.pipeline.gst;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.freedesktop.gstreamer.Bin;
+import org.freedesktop.gstreamer.Bus;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.ElementFactory;
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.GstObject;
+import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.PadLinkException;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.State;
+import org.freedesktop.gstreamer.StateChangeReturn;
+import org.freedesktop.gstreamer.event.EOSEvent;
+import org.jegress.api.error.EgressException;
+import org.jegress.api.plan.AudioPlan;
+import org.jegress.api.plan.VideoPlan;
+import org.jegress.pipeline.spi.OutputSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One egress's GStreamer pipeline: source elements → one encode per media type → tee → every output bin.
+ * Media stays inside GStreamer; Java only sees bus messages.
+ *
+ * <p>Bus callbacks arrive on gst1-java-core's dispatch thread and only complete futures; the listeners are held in
+ * fields for the pipeline's lifetime so JNA cannot collect them while native code still calls them.
+ */
+public final class RecordingPipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecordingPipeline.class);
+
+    private final Pipeline pipeline;
+    private final List<String> descriptions = new ArrayList<>();
+    private final CompletableFuture<Void> playing = new CompletableFuture<>();
+    private final CompletableFuture<Void> eos = new CompletableFuture<>();
+    private final CompletableFuture<Void> failed = new CompletableFuture<>();
+    private final Bus.EOS onEos;
+    private final Bus.ERROR onError;
+    private final Bus.WARNING onWarning;
+    private final Bus.STATE_CHANGED onStateChanged;
+    private volatile boolean closed;
+
+    private RecordingPipeline(String name) {
+        GstRuntime.ensureInitialized();
+        pipeline = new Pipeline(name);
+        onEos = source -> eos.complete(null);
+        onError = (source, code, message) -> {
+            String where = source == null ? "pipeline" : source.getName();
+            LOG.warn("GStreamer error from {}: {} (code {})", where, message, code);
+            failed.completeExceptionally(
+                    new EgressException(org.jegress.api.error.ErrorCode.INTERNAL, message));
+        };
+        onWarning = (source, code, message) ->
+                LOG.debug("GStreamer warning from {}: {}", source == null ? "?" : source.getName(), message);
+        onStateChanged = (source, old, current, pending) -> {
+            if (current == State.PLAYING && isPipeline(source)) {
+                playing.complete(null);
+            }
+        };
+        Bus bus = pipeline.getBus();
+        bus.connect(onEos);
+        bus.connect(onError);
+        bus.connect(onWarning);
+        bus.connect(onStateChanged);
+    }
+
+    private boolean isPipeline(GstObject source) {
+        return pipeline.equals(source);
+    }
+
+    /**
+     * Assembles the pipeline.
+     *
+     * @param name pipeline name (the egress ID)
+     * @param videoSource raw video element, or null
+     * @param audioSource raw audio element, or null
+     * @param video video plan; encoded when enabled
+     * @param audio audio plan; encoded when enabled
+     * @param outputs output bins with "video"/"audio" ghost pads
+     * @param encoderThreads x264 threads, 0 = auto
+     */
+    public static RecordingPipeline build(String name, Element videoSource, Element audioSource, VideoPlan video,
+            AudioPlan audio, List<OutputSink> outputs, int encoderThreads) {
+        RecordingPipeline p = new RecordingPipeline(name);
+        try {
+            Element videoTee = null;
+            Element audioTee = null;
+            if (video.enabled()) {
+                if (videoSource == null) {
+                    throw EgressException.internal("video enabled but the source has no video", null);
+                }
+                videoTee = p.addChain(videoSource, EncoderChains.video(video, encoderThreads),
+                        EncoderChains.VIDEO_TEE);
+            }
+            if (audio.enabled()) {
+                if (audioSource == null) {
+                    throw EgressException.internal("audio enabled but the source has no audio", null);
+                }
+                audioTee = p.addChain(audioSource, EncoderChains.audio(audio), EncoderChains.AUDIO_TEE);
+            }
+            for (OutputSink out : outputs) {
+                Bin bin = out.bin();
+                p.pipeline.add(bin);
+                if (videoTee != null) {
+                    linkTee(videoTee, bin, "video");
+                }
+                if (audioTee != null) {
+                    linkTee(audioTee, bin, "audio");
+                }
+            }
+            return p;
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    /** Adds source → parsed encoder bin → tee, linked, and returns the tee. */
+    private Element addChain(Element source, String description, String teeName) {
+        descriptions.add(description);
+        LOG.debug("encoder chain: {}", description);
+        Bin encoder = Gst.parseBinFromDescription(description, true);
+        Element tee = ElementFactory.make("tee", teeName);
+        // A tee with no output linked yet must not fail the pipeline (outputs can come and go).
+        tee.set("allow-not-linked", true);
+        pipeline.addMany(source, encoder, tee);
+        if (!source.link(encoder) || !encoder.link(tee)) {
+            throw EgressException.internal("failed to link the " + teeName + " chain", null);
+        }
+        return tee;
+    }
+
+    private static void linkTee(Element tee, Bin output, String padName) {
+        Pad sink = output.getStaticPad(padName);
+        if (sink == null) {
+            return;
+        }
+        Pad src = tee.getRequestPad("src_%u");
+        try {
+            src.link(sink);
+        } catch (PadLinkException e) {
+            throw EgressException.internal("failed to link " + padName + " branch to " + output.getName()
+                    + ": " + e.getLinkResult(), e);
+        }
+    }
+
+    /** Starts the pipeline; {@link #playing()} completes once it reached PLAYING. */
+    public void play() {
+        StateChangeReturn r = pipeline.play();
+        if (r == StateChangeReturn.FAILURE) {
+            failed.completeExceptionally(EgressException.internal("pipeline failed to start", null));
+        }
+    }
+
+    /** Asks every source to finish; {@link #eos()} completes when every sink has flushed. */
+    public void sendEos() {
+        pipeline.sendEvent(new EOSEvent());
+    }
+
+    public CompletableFuture<Void> playing() {
+        return playing;
+    }
+
+    public CompletableFuture<Void> eos() {
+        return eos;
+    }
+
+    /** Completes exceptionally with the first error posted on the bus. */
+    public CompletableFuture<Void> failed() {
+        return failed;
+    }
+
+    /** The encoder chains as gst-launch text, for logs and debugging. */
+    public List<String> descriptions() {
+        return List.copyOf(descriptions);
+    }
+
+    /** A Graphviz rendering of the live pipeline. */
+    public String dot(boolean verbose) {
+        if (closed) {
+            return "";
+        }
+        return PipelineGraph.dot(pipeline, verbose);
+    }
+
+    /** Sets the pipeline to NULL and releases it. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pipeline.stop();
+        Bus bus = pipeline.getBus();
+        bus.disconnect(onEos);
+        bus.disconnect(onError);
+        bus.disconnect(onWarning);
+        bus.disconnect(onStateChanged);
+        pipeline.dispose();
+    }
+}

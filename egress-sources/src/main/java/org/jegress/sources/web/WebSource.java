@@ -1,0 +1,115 @@
+package org.jegress.sources.web;
+
+import java.util.concurrent.CompletableFuture;
+
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.Gst;
+import org.jegress.api.error.EgressException;
+import org.jegress.api.plan.EgressPlan;
+import org.jegress.pipeline.gst.GstDescription;
+import org.jegress.pipeline.gst.GstRuntime;
+import org.jegress.pipeline.spi.MediaSource;
+import org.jegress.pipeline.spi.SourceContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records a web page: Xvfb sized from the encoding, a private PulseAudio server, Chromium in kiosk mode;
+ * GStreamer captures the display with ximagesrc and the null sink's monitor with pulsesrc.
+ */
+final class WebSource implements MediaSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSource.class);
+
+    private final EgressPlan plan;
+    private final SourceContext context;
+    private final CompletableFuture<Void> start = new CompletableFuture<>();
+    private final CompletableFuture<Void> end = new CompletableFuture<>();
+    private VirtualDisplay display;
+    private PulseServer pulse;
+    private ChromiumBrowser chrome;
+    private volatile boolean closed;
+
+    WebSource(EgressPlan plan, SourceContext context) {
+        this.plan = plan;
+        this.context = context;
+        if (!plan.web().awaitStartSignal()) {
+            start.complete(null);
+        }
+    }
+
+    @Override
+    public void prepare() throws InterruptedException {
+        GstRuntime.ensureInitialized();
+        long t0 = System.nanoTime();
+        pulse = PulseServer.start(plan.egressId(), context.workDir());
+        display = VirtualDisplay.start(plan.video().width(), plan.video().height(), plan.video().depth(),
+                context.workDir());
+        chrome = ChromiumBrowser.launch(display.display(), pulse, plan.video().width(), plan.video().height(),
+                context.config(), context.workDir());
+        long launched = System.nanoTime();
+        chrome.started().thenRun(() -> start.complete(null));
+        chrome.ended().whenComplete((v, e) -> complete(e));
+        display.onExit().thenRun(() -> complete(EgressException.internal("X display exited unexpectedly", null)));
+        pulse.onExit().thenRun(() -> complete(EgressException.internal("pulse server exited unexpectedly", null)));
+        chrome.navigate(plan.web().url());
+        LOG.info("{}: page loaded on {} (launch {} ms, load {} ms)", plan.egressId(), display.display(),
+                (launched - t0) / 1_000_000, (System.nanoTime() - launched) / 1_000_000);
+    }
+
+    private void complete(Throwable error) {
+        if (closed) {
+            return;
+        }
+        if (error == null) {
+            end.complete(null);
+        } else {
+            end.completeExceptionally(error);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> startSignal() {
+        return start;
+    }
+
+    @Override
+    public CompletableFuture<Void> endSignal() {
+        return end;
+    }
+
+    // Bin descriptions end in an explicit capsfilter: the parser reads bare caps only between two elements.
+    @Override
+    public Element createVideoSource() {
+        return Gst.parseBinFromDescription("ximagesrc display-name=" + GstDescription.quote(display.display())
+                + " use-damage=false show-pointer=false ! capsfilter caps=\"video/x-raw,framerate="
+                + plan.video().framerate() + "/1\"",
+                true);
+    }
+
+    @Override
+    public Element createAudioSource() {
+        return Gst.parseBinFromDescription("pulsesrc server=" + GstDescription.quote(pulse.server())
+                + " device=" + GstDescription.quote(pulse.monitorDevice())
+                + " client-name=egress ! capsfilter caps=\"audio/x-raw,channels=2\"", true);
+    }
+
+    @Override
+    public String describe() {
+        return "web page " + plan.web().url();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (chrome != null) {
+            chrome.close();
+        }
+        if (display != null) {
+            display.close();
+        }
+        if (pulse != null) {
+            pulse.close();
+        }
+    }
+}
