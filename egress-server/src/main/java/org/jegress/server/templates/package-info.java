@@ -1,0 +1,2 @@
+/** Serves the bundled pages (the demo page; room-composite templates later) over HTTP on loopback. */
+package org.jegress.server.templates;

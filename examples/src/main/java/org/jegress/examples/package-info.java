@@ -1,0 +1,2 @@
+/** Examples of the embedding API. */
+package org.jegress.examples;
