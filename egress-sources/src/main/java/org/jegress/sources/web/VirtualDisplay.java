@@ -38,7 +38,10 @@ final class VirtualDisplay implements AutoCloseable {
     static VirtualDisplay start(int width, int height, int depth, Path workDir) {
         ManagedProcess p = ManagedProcess.start("xvfb",
                 List.of("Xvfb", "-displayfd", "1", "-screen", "0", width + "x" + height + "x" + depth,
-                        "-nolisten", "tcp", "-ac", "-noreset"),
+                        "-nolisten", "tcp", "-ac", "-noreset",
+                        // Unused with -ac; it puts the egress's work directory on Xvfb's command line, so
+                        // operators (and our leak checks) can tell which egress a display belongs to.
+                        "-auth", workDir.resolve("xauthority").toString()),
                 Map.of(), workDir.resolve("xvfb.log"), true);
         CompletableFuture<String> number = CompletableFuture.supplyAsync(() -> {
             try {
