@@ -56,6 +56,8 @@ public final class EgressToken {
         claims.put("nbf", iat);
         claims.put("iat", iat);
         claims.put("exp", iat + TTL.getSeconds());
+        // upstream's claim grants carry the identity next to the registered "sub" claim
+        claims.put("identity", egressId);
         claims.put("kind", "egress");
         claims.put("video", video);
         return sign(claims, apiSecret);

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jegress.api.auth.EgressToken;
 import org.jegress.api.config.EgressConfig;
@@ -46,6 +48,9 @@ import org.jegress.api.rpc.StartEgressRequest;
  * "… is not yet supported" until their sinks exist.
  */
 public final class EgressPlanner {
+
+    /** A leading http or https scheme, any case (Go's url.Parse lower-cases schemes). */
+    private static final Pattern HTTP_SCHEME = Pattern.compile("(?i)https?:");
 
     private final EgressConfig config;
     private final Clock clock;
@@ -305,6 +310,8 @@ public final class EgressPlanner {
                     String path = FilenameTemplate.clean(f.getFilepath());
                     checkRetrySafe(path);
                     planFile(OutputType.UNKNOWN_FILE, path, f.getDisableManifest(), storage);
+                    // upstream always reports a track egress's file in the deprecated result too
+                    info.setFile(info.getFileResults(0));
                     break;
                 case WEBSOCKET_URL:
                     throw EgressException.notSupported("websocket output");
@@ -549,7 +556,8 @@ public final class EgressPlanner {
                     passthrough = true;
                     break;
                 default:
-                    throw EgressException.invalidInput("preset");
+                    // as upstream, a preset this version does not know leaves the defaults in place
+                    break;
             }
         }
 
@@ -927,12 +935,34 @@ public final class EgressPlanner {
         return audioOnly && layout.isEmpty() && customBaseUrl.isEmpty();
     }
 
+    /**
+     * Whether Go's {@code url.Parse} accepts the URL with scheme http or https: the scheme is compared
+     * case-insensitively, control characters are refused, the authority must be well formed, and characters
+     * such as {@code |}, {@code {}} or spaces in the path, query or fragment are tolerated.
+     */
     static boolean isHttp(String url) {
-        try {
-            String scheme = new URI(url).getScheme();
-            return "http".equals(scheme) || "https".equals(scheme);
-        } catch (URISyntaxException e) {
+        if (url.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             return false;
+        }
+        Matcher m = HTTP_SCHEME.matcher(url);
+        if (!m.lookingAt()) {
+            return false;
+        }
+        try {
+            new URI(url);
+            return true;
+        } catch (URISyntaxException e) {
+            if (e.getReason().startsWith("Malformed escape pair")) {
+                return false;
+            }
+            int authorityEnd = m.end();
+            if (url.startsWith("//", authorityEnd)) {
+                authorityEnd += 2;
+                while (authorityEnd < url.length() && "/?#".indexOf(url.charAt(authorityEnd)) < 0) {
+                    authorityEnd++;
+                }
+            }
+            return e.getIndex() > authorityEnd;
         }
     }
 
