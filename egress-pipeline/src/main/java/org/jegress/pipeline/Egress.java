@@ -56,6 +56,18 @@ public final class Egress {
         return start(plan, options);
     }
 
+    /**
+     * Checks that the classpath has a source, a sink and an uploader for the plan, without starting anything.
+     *
+     * @throws EgressException "… is not yet supported" naming what is missing
+     */
+    public static void checkSupported(EgressPlan plan) {
+        sourceFor(plan);
+        FilePlan file = plan.file().orElseThrow(() -> EgressException.invalidInput("output"));
+        sinkFor(file);
+        uploaderProviderFor(file);
+    }
+
     /** Starts an already validated plan. */
     public static EgressHandle start(EgressPlan plan, EgressOptions options) {
         SourceProvider source = sourceFor(plan);
@@ -88,9 +100,13 @@ public final class Egress {
     }
 
     private static Uploader uploaderFor(FilePlan file, EgressOptions options) {
+        return uploaderProviderFor(file).create(file.storage(), options.outputDirectory());
+    }
+
+    private static UploaderProvider uploaderProviderFor(FilePlan file) {
         for (UploaderProvider p : ServiceLoader.load(UploaderProvider.class)) {
             if (p.provider() == file.storage().provider()) {
-                return p.create(file.storage(), options.outputDirectory());
+                return p;
             }
         }
         throw EgressException.notSupported(file.storage().provider().id() + " upload");

@@ -30,7 +30,6 @@ import org.jegress.api.status.EndReason;
 import org.jegress.api.storage.Uploader;
 import org.jegress.pipeline.gst.RecordingPipeline;
 import org.jegress.pipeline.spi.MediaSource;
-import org.jegress.pipeline.spi.OutputSink;
 import org.jegress.pipeline.spi.OutputSinkProvider;
 import org.jegress.pipeline.spi.SourceContext;
 import org.jegress.pipeline.spi.SourceProvider;
@@ -64,6 +63,8 @@ public final class EgressSession implements EgressHandle {
 
     private volatile boolean awaitingStartSignal = true;
     private volatile RecordingPipeline pipeline;
+    /** The pipeline being built in the background while the source starts. */
+    private volatile CompletableFuture<RecordingPipeline> building;
     private volatile Path localFile;
     private volatile long startedAtNs;
 
@@ -199,21 +200,32 @@ public final class EgressSession implements EgressHandle {
                     .orElse(workDir.resolve(Path.of(file.storagePath()).getFileName()));
             Files.createDirectories(localFile.toAbsolutePath().getParent());
 
+            long t0 = System.nanoTime();
+            // Encoders and outputs do not depend on the source: build them while the source starts up.
+            building = CompletableFuture.supplyAsync(() -> RecordingPipeline.build(
+                    plan.egressId(), plan.video(), plan.audio(),
+                    List.of(sinkProvider.create(file.type(), localFile, plan.audio(), plan.video())),
+                    options.config().videoEncoderThreads()));
+            building.thenAccept(built -> pipeline = built);
             source = sourceProvider.create(plan, new SourceContext(options.config(), workDir, options.clock()));
             LOG.info("{}: preparing {}", plan.egressId(), source.describe());
             source.prepare();
+            long prepared = System.nanoTime();
 
             if (!awaitStart(source)) {
                 return;
             }
+            long startSignal = System.nanoTime();
 
-            OutputSink sink = sinkProvider.create(file.type(), localFile, plan.audio(), plan.video());
-            p = RecordingPipeline.build(plan.egressId(), plan.video().enabled() ? source.createVideoSource() : null,
-                    plan.audio().enabled() ? source.createAudioSource() : null, plan.video(), plan.audio(),
-                    List.of(sink), options.config().videoEncoderThreads());
-            pipeline = p;
+            p = built(building);
+            p.attachSources(plan.video().enabled() ? source.createVideoSource() : null,
+                    plan.audio().enabled() ? source.createAudioSource() : null);
+            long built = System.nanoTime();
             p.play();
             awaitPlaying(p);
+            LOG.info("{}: timings: source ready {} ms, start signal {} ms, pipeline built {} ms, media flowing {} ms",
+                    plan.egressId(), ms(prepared - t0), ms(startSignal - prepared), ms(built - startSignal),
+                    ms(System.nanoTime() - built));
             if (!goActive()) {
                 // A stop or limit won the race with PLAYING: nothing worth keeping was recorded yet.
                 return;
@@ -267,8 +279,9 @@ public final class EgressSession implements EgressHandle {
         return false;
     }
 
+    /** Waits until media flows from the source (see {@link RecordingPipeline#flowing()}). */
     private void awaitPlaying(RecordingPipeline p) throws InterruptedException {
-        CompletableFuture<Object> first = CompletableFuture.anyOf(p.playing(), p.failed(), stopRequested);
+        CompletableFuture<Object> first = CompletableFuture.anyOf(p.flowing(), p.failed(), stopRequested);
         try {
             first.get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -279,7 +292,7 @@ public final class EgressSession implements EgressHandle {
         }
     }
 
-    /** STARTING → ACTIVE at PLAYING, stamping the outputs' start time; false if a stop got there first. */
+    /** STARTING → ACTIVE once media flows, stamping the outputs' start time; false if a stop got there first. */
     private boolean goActive() {
         synchronized (lifecycle) {
             if (stopRequested.isDone()) {
@@ -421,12 +434,10 @@ public final class EgressSession implements EgressHandle {
 
     private void cleanup(MediaSource source, RecordingPipeline p) {
         timers.shutdownNow();
-        if (p != null) {
-            try {
-                p.close();
-            } catch (RuntimeException e) {
-                LOG.warn("{}: releasing pipeline: {}", plan.egressId(), e.toString());
-            }
+        closeQuietly(p);
+        if (building != null) {
+            // A build still running when the egress failed early is released once it completes.
+            closeQuietly(building.handle((built, error) -> built).join());
         }
         pipeline = null;
         if (source != null) {
@@ -452,6 +463,17 @@ public final class EgressSession implements EgressHandle {
             done.complete(last);
         }
         LOG.info("{}: {} {}", plan.egressId(), last.getStatus(), last.getError());
+    }
+
+    private void closeQuietly(RecordingPipeline p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            p.close();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: releasing pipeline: {}", plan.egressId(), e.toString());
+        }
     }
 
     private void deleteWorkDir() {
@@ -498,6 +520,19 @@ public final class EgressSession implements EgressHandle {
     }
 
     // ------------------------------------------------------------------------------------------- helpers
+
+    /** Waits for the background pipeline build, rethrowing its failure as it happened. */
+    private static RecordingPipeline built(CompletableFuture<RecordingPipeline> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw asEgress(e.getCause());
+        }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
 
     private static Object join(CompletableFuture<Object> f) throws InterruptedException {
         try {

@@ -9,11 +9,11 @@ import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.Gst;
-import org.freedesktop.gstreamer.GstObject;
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadLinkException;
+import org.freedesktop.gstreamer.PadProbeReturn;
+import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Pipeline;
-import org.freedesktop.gstreamer.State;
 import org.freedesktop.gstreamer.StateChangeReturn;
 import org.freedesktop.gstreamer.event.EOSEvent;
 import org.jegress.api.error.EgressException;
@@ -36,14 +36,20 @@ public final class RecordingPipeline implements AutoCloseable {
 
     private final Pipeline pipeline;
     private final List<String> descriptions = new ArrayList<>();
-    private final CompletableFuture<Void> playing = new CompletableFuture<>();
+    private final CompletableFuture<Void> flowing = new CompletableFuture<>();
+    /** One-shot probe marking the first buffer a source produces; held here so JNA keeps the callback alive. */
+    private final Pad.PROBE firstBuffer = (pad, info) -> {
+        flowing.complete(null);
+        return PadProbeReturn.REMOVE;
+    };
     private final CompletableFuture<Void> eos = new CompletableFuture<>();
     private final CompletableFuture<Void> failed = new CompletableFuture<>();
     private final Bus.EOS onEos;
     private final Bus.ERROR onError;
     private final Bus.WARNING onWarning;
-    private final Bus.STATE_CHANGED onStateChanged;
     private volatile boolean closed;
+    private Bin videoEncoder;
+    private Bin audioEncoder;
 
     private RecordingPipeline(String name) {
         GstRuntime.ensureInitialized();
@@ -57,51 +63,36 @@ public final class RecordingPipeline implements AutoCloseable {
         };
         onWarning = (source, code, message) ->
                 LOG.debug("GStreamer warning from {}: {}", source == null ? "?" : source.getName(), message);
-        onStateChanged = (source, old, current, pending) -> {
-            if (current == State.PLAYING && isPipeline(source)) {
-                playing.complete(null);
-            }
-        };
         Bus bus = pipeline.getBus();
         bus.connect(onEos);
         bus.connect(onError);
         bus.connect(onWarning);
-        bus.connect(onStateChanged);
-    }
-
-    private boolean isPipeline(GstObject source) {
-        return pipeline.equals(source);
     }
 
     /**
-     * Assembles the pipeline.
+     * Assembles everything downstream of the sources: encoders, tees and outputs. This is the slow part (plugin
+     * loading, encoder set-up), so the session builds it while the source is still starting, then calls
+     * {@link #attachSources}.
      *
      * @param name pipeline name (the egress ID)
-     * @param videoSource raw video element, or null
-     * @param audioSource raw audio element, or null
      * @param video video plan; encoded when enabled
      * @param audio audio plan; encoded when enabled
      * @param outputs output bins with "video"/"audio" ghost pads
      * @param encoderThreads x264 threads, 0 = auto
      */
-    public static RecordingPipeline build(String name, Element videoSource, Element audioSource, VideoPlan video,
-            AudioPlan audio, List<OutputSink> outputs, int encoderThreads) {
+    public static RecordingPipeline build(String name, VideoPlan video, AudioPlan audio, List<OutputSink> outputs,
+            int encoderThreads) {
         RecordingPipeline p = new RecordingPipeline(name);
         try {
             Element videoTee = null;
             Element audioTee = null;
             if (video.enabled()) {
-                if (videoSource == null) {
-                    throw EgressException.internal("video enabled but the source has no video", null);
-                }
-                videoTee = p.addChain(videoSource, EncoderChains.video(video, encoderThreads),
-                        EncoderChains.VIDEO_TEE);
+                p.videoEncoder = p.addChain(EncoderChains.video(video, encoderThreads));
+                videoTee = p.addTee(p.videoEncoder, EncoderChains.VIDEO_TEE);
             }
             if (audio.enabled()) {
-                if (audioSource == null) {
-                    throw EgressException.internal("audio enabled but the source has no audio", null);
-                }
-                audioTee = p.addChain(audioSource, EncoderChains.audio(audio), EncoderChains.AUDIO_TEE);
+                p.audioEncoder = p.addChain(EncoderChains.audio(audio));
+                audioTee = p.addTee(p.audioEncoder, EncoderChains.AUDIO_TEE);
             }
             for (OutputSink out : outputs) {
                 Bin bin = out.bin();
@@ -120,17 +111,48 @@ public final class RecordingPipeline implements AutoCloseable {
         }
     }
 
-    /** Adds source → parsed encoder bin → tee, linked, and returns the tee. */
-    private Element addChain(Element source, String description, String teeName) {
+    /**
+     * Adds the source elements in front of the encoders.
+     *
+     * @param videoSource raw video element; required when video is encoded
+     * @param audioSource raw audio element; required when audio is encoded
+     */
+    public void attachSources(Element videoSource, Element audioSource) {
+        attach(videoSource, videoEncoder, "video");
+        attach(audioSource, audioEncoder, "audio");
+    }
+
+    private void attach(Element source, Bin encoder, String kind) {
+        if (encoder == null) {
+            return;
+        }
+        if (source == null) {
+            throw EgressException.internal(kind + " enabled but the source has no " + kind, null);
+        }
+        pipeline.add(source);
+        if (!source.link(encoder)) {
+            throw EgressException.internal("failed to link the " + kind + " source", null);
+        }
+        source.getSrcPads().get(0).addProbe(PadProbeType.BUFFER, firstBuffer);
+    }
+
+    /** Adds a parsed encoder bin. */
+    private Bin addChain(String description) {
         descriptions.add(description);
         LOG.debug("encoder chain: {}", description);
         Bin encoder = Gst.parseBinFromDescription(description, true);
+        pipeline.add(encoder);
+        return encoder;
+    }
+
+    /** Adds a tee after {@code upstream}. */
+    private Element addTee(Element upstream, String teeName) {
         Element tee = ElementFactory.make("tee", teeName);
         // A tee with no output linked yet must not fail the pipeline (outputs can come and go).
         tee.set("allow-not-linked", true);
-        pipeline.addMany(source, encoder, tee);
-        if (!source.link(encoder) || !encoder.link(tee)) {
-            throw EgressException.internal("failed to link the " + teeName + " chain", null);
+        pipeline.add(tee);
+        if (!upstream.link(tee)) {
+            throw EgressException.internal("failed to link the " + teeName, null);
         }
         return tee;
     }
@@ -149,7 +171,7 @@ public final class RecordingPipeline implements AutoCloseable {
         }
     }
 
-    /** Starts the pipeline; {@link #playing()} completes once it reached PLAYING. */
+    /** Starts the pipeline; {@link #flowing()} completes once media flows. */
     public void play() {
         StateChangeReturn r = pipeline.play();
         if (r == StateChangeReturn.FAILURE) {
@@ -162,8 +184,13 @@ public final class RecordingPipeline implements AutoCloseable {
         pipeline.sendEvent(new EOSEvent());
     }
 
-    public CompletableFuture<Void> playing() {
-        return playing;
+    /**
+     * Completes when a source produced its first buffer: the moment recording really starts (the file's time
+     * zero). The pipeline itself reports PLAYING only once the muxer wrote its first bytes, an encoder latency
+     * (~1 s) later.
+     */
+    public CompletableFuture<Void> flowing() {
+        return flowing;
     }
 
     public CompletableFuture<Void> eos() {
@@ -200,7 +227,6 @@ public final class RecordingPipeline implements AutoCloseable {
         bus.disconnect(onEos);
         bus.disconnect(onError);
         bus.disconnect(onWarning);
-        bus.disconnect(onStateChanged);
         pipeline.dispose();
     }
 }

@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,7 @@ public final class Main {
             "  egress run --type <web|room-composite|participant|track-composite|track|egress> <request.json>",
             "             [--config config.yaml] [--output-dir DIR] [--duration SECONDS]",
             "  egress demo [--duration SECONDS] [--output-dir DIR]",
+            "  egress server [--config config.yaml]",
             "",
             "Request files use the proto3 JSON mapping (snake_case or lowerCamel), as `lk egress start` reads them.",
             "Config: --config, else EGRESS_CONFIG_BODY, else EGRESS_CONFIG_FILE; none means defaults.");
@@ -77,6 +79,8 @@ public final class Main {
                     return run(a);
                 case "demo":
                     return demo(a);
+                case "server":
+                    return server(a);
                 case "-h":
                 case "--help":
                 case "help":
@@ -149,6 +153,46 @@ public final class Main {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    // ------------------------------------------------------------------------------------------- server
+
+    /**
+     * The Redis-attached worker. SIGTERM (and SIGQUIT where the JVM lets us have it) drains: no new work, running
+     * egresses finish, updates are flushed. SIGINT stops every egress cleanly ("Process killed") and exits.
+     */
+    private int server(Deque<String> a) throws InterruptedException {
+        Flags f = Flags.parse(a, List.of("--config"));
+        String yaml = ConfigLoader.resolveSource(env, f.value("--config"), Main::read);
+        if (yaml.isBlank()) {
+            // Upstream refuses to run a worker without one: it must at least name the Redis of livekit-server.
+            throw new UsageException("missing config");
+        }
+        EgressConfig config = ConfigLoader.parse(yaml, env);
+        for (String w : config.warnings()) {
+            err.println("egress: config: " + w);
+        }
+        WorkerProcess worker = WorkerProcess.start(config, yaml);
+        CountDownLatch done = new CountDownLatch(1);
+        SignalHandler drain = sig -> new Thread(() -> {
+            err.println("egress: SIG" + sig.getName() + ", draining");
+            worker.drain();
+            done.countDown();
+        }, "drain").start();
+        SignalHandler stopAll = sig -> new Thread(() -> {
+            err.println("egress: SIG" + sig.getName() + ", stopping every egress");
+            worker.stopAll();
+            done.countDown();
+        }, "stop-all").start();
+        Signal.handle(new Signal("TERM"), drain);
+        try {
+            Signal.handle(new Signal("QUIT"), drain);
+        } catch (IllegalArgumentException e) {
+            // The JVM keeps SIGQUIT for thread dumps unless started with -Xrs.
+        }
+        Signal.handle(new Signal("INT"), stopAll);
+        done.await();
+        return 0;
     }
 
     // ------------------------------------------------------------------------------------------- common

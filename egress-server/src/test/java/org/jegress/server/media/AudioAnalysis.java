@@ -9,14 +9,37 @@ import java.util.List;
 
 /**
  * Decodes a file's audio with ffmpeg and measures it: how loud (RMS) and at which frequency the dominant tone
- * sits, per channel. Frequency is estimated from zero crossings, which is exact enough for a pure sine.
+ * sits, per channel. Frequency is the median over 100 ms blocks of a zero-crossing count, which is exact enough
+ * for a pure sine and not thrown off by an occasional click; {@link #steadyFraction} says how many blocks carry
+ * the tone cleanly.
  */
 public final class AudioAnalysis {
 
     private static final int RATE = 48_000;
 
-    /** Loudness and pitch of one channel. */
-    public record Channel(double rms, double frequency) {
+    /**
+     * Loudness and pitch of one channel.
+     *
+     * @param rms root mean square of the samples
+     * @param frequency median tone frequency over 100 ms blocks
+     * @param blockFrequencies the frequency of every block, in order
+     */
+    public record Channel(double rms, double frequency, double[] blockFrequencies) {
+
+        /** Share of blocks whose frequency is within 5 % of {@code hz}. */
+        public double steadyFraction(double hz) {
+            if (blockFrequencies.length == 0) {
+                return 0;
+            }
+            long ok = java.util.Arrays.stream(blockFrequencies).filter(f -> Math.abs(f - hz) <= hz * 0.05).count();
+            return ok / (double) blockFrequencies.length;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "rms=%.0f f=%.1fHz blocks=%d", rms, frequency,
+                    blockFrequencies.length);
+        }
     }
 
     private final Channel left;
@@ -46,18 +69,27 @@ public final class AudioAnalysis {
 
     private static Channel measure(short[] x) {
         if (x.length == 0) {
-            return new Channel(0, 0);
+            return new Channel(0, 0, new double[0]);
         }
         double sum = 0;
-        int crossings = 0;
-        for (int i = 0; i < x.length; i++) {
-            sum += (double) x[i] * x[i];
-            if (i > 0 && (x[i - 1] < 0) != (x[i] < 0)) {
-                crossings++;
-            }
+        for (short v : x) {
+            sum += (double) v * v;
         }
-        double seconds = x.length / (double) RATE;
-        return new Channel(Math.sqrt(sum / x.length), crossings / 2.0 / seconds);
+        int block = RATE / 10;
+        double[] freqs = new double[x.length / block];
+        for (int b = 0; b < freqs.length; b++) {
+            int crossings = 0;
+            for (int i = b * block + 1; i < (b + 1) * block; i++) {
+                if ((x[i - 1] < 0) != (x[i] < 0)) {
+                    crossings++;
+                }
+            }
+            freqs[b] = crossings / 2.0 / 0.1;
+        }
+        double[] sorted = freqs.clone();
+        java.util.Arrays.sort(sorted);
+        double median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
+        return new Channel(Math.sqrt(sum / x.length), median, freqs);
     }
 
     public Channel left() {

@@ -289,12 +289,15 @@ class WebEgressTest {
         AudioAnalysis a = AudioAnalysis.of(file, 0.5);
         assertThat(a.left().rms()).as("left channel loudness %s", a).isGreaterThan(1000);
         assertThat(a.right().rms()).as("right channel loudness %s", a).isGreaterThan(1000);
-        assertThat(a.left().frequency()).as("tone %s", a).isCloseTo(hz, within(hz * 0.03));
+        assertThat(a.left().frequency()).as("tone %s", a).isCloseTo(hz, within(hz * 0.02));
+        // Clicks and gaps show up as blocks off the tone; a loaded 2-core CI box may cause a few.
+        assertThat(a.left().steadyFraction(hz)).as("share of clean 100 ms blocks %s", a).isGreaterThan(0.9);
     }
 
     /** Container duration within ±1 s of the time between ACTIVE and stop, and of FileInfo.duration. */
     private static void assertDuration(MediaProbe probe, FileInfo file, Recorded r) {
-        assertThat(probe.duration()).as("container vs recorded time").isCloseTo(r.recordedSeconds, within(1.0));
+        assertThat(probe.duration()).as("container vs recorded time: %s", probe)
+                .isCloseTo(r.recordedSeconds, within(1.0));
         assertThat(probe.duration()).as("container vs FileInfo.duration")
                 .isCloseTo(file.getDuration() / 1e9, within(1.0));
         assertThat(file.getEndedAt() - file.getStartedAt()).isEqualTo(file.getDuration());

@@ -42,9 +42,14 @@ final class WebSource implements MediaSource {
     public void prepare() throws InterruptedException {
         GstRuntime.ensureInitialized();
         long t0 = System.nanoTime();
-        pulse = PulseServer.start(plan.egressId(), context.workDir());
-        display = VirtualDisplay.start(plan.video().width(), plan.video().height(), plan.video().depth(),
-                context.workDir());
+        // The display and the sound server do not need each other: start them side by side.
+        CompletableFuture<VirtualDisplay> x = CompletableFuture.supplyAsync(() -> VirtualDisplay.start(
+                plan.video().width(), plan.video().height(), plan.video().depth(), context.workDir()));
+        try {
+            pulse = PulseServer.start(plan.egressId(), context.workDir());
+        } finally {
+            display = awaitDisplay(x);
+        }
         chrome = ChromiumBrowser.launch(display.display(), pulse, plan.video().width(), plan.video().height(),
                 context.config(), context.workDir());
         long launched = System.nanoTime();
@@ -55,6 +60,15 @@ final class WebSource implements MediaSource {
         chrome.navigate(plan.web().url());
         LOG.info("{}: page loaded on {} (launch {} ms, load {} ms)", plan.egressId(), display.display(),
                 (launched - t0) / 1_000_000, (System.nanoTime() - launched) / 1_000_000);
+    }
+
+    private static VirtualDisplay awaitDisplay(CompletableFuture<VirtualDisplay> x) throws InterruptedException {
+        try {
+            return x.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException ? (RuntimeException) c : EgressException.internal("xvfb", c);
+        }
     }
 
     private void complete(Throwable error) {
@@ -87,9 +101,14 @@ final class WebSource implements MediaSource {
                 true);
     }
 
+    /**
+     * The null sink's monitor. provide-clock=false keeps the pipeline on the monotonic system clock: a pulse
+     * clock stands still until the pulse stream is running (about a second), and everything captured meanwhile
+     * would be stamped with the same time and dropped.
+     */
     @Override
     public Element createAudioSource() {
-        return Gst.parseBinFromDescription("pulsesrc server=" + GstDescription.quote(pulse.server())
+        return Gst.parseBinFromDescription("pulsesrc provide-clock=false server=" + GstDescription.quote(pulse.server())
                 + " device=" + GstDescription.quote(pulse.monitorDevice())
                 + " client-name=egress ! capsfilter caps=\"audio/x-raw,channels=2\"", true);
     }

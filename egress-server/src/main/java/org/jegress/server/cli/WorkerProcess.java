@@ -1,0 +1,70 @@
+package org.jegress.server.cli;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+import org.jegress.api.config.EgressConfig;
+import org.jegress.api.rpc.StartEgressRequest;
+import org.jegress.server.handler.HandlerProcess;
+import org.jegress.server.http.HealthEndpoint;
+import org.jegress.server.http.MetricsEndpoint;
+import org.jegress.server.worker.EgressWorker;
+
+/** Everything {@code egress server} runs: the worker plus its health and Prometheus endpoints. */
+final class WorkerProcess {
+
+    /**
+     * Handler JVMs: a small heap and serial GC (one egress per process; media lives in GStreamer, not the Java
+     * heap), C1 only (short start-up, no C2 compile threads), small thread stacks.
+     */
+    static final List<String> HANDLER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xss512k", "-Xms16m", "-Xmx192m", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m");
+
+    private final EgressWorker worker;
+    private final Optional<HealthEndpoint> health;
+    private final Optional<MetricsEndpoint> metrics;
+
+    private WorkerProcess(EgressWorker worker, Optional<HealthEndpoint> health, Optional<MetricsEndpoint> metrics) {
+        this.worker = worker;
+        this.health = health;
+        this.metrics = metrics;
+    }
+
+    static WorkerProcess start(EgressConfig config, String yaml) {
+        EgressWorker w = EgressWorker.start(config, yaml, new EgressWorker.Settings(
+                HandlerProcess.Launcher.fromCurrentJvm(HANDLER_JVM_OPTIONS), Clock.systemUTC(),
+                ZoneId.systemDefault()));
+        Optional<HealthEndpoint> health = HealthEndpoint.startIfEnabled(config.healthPort(),
+                new HealthEndpoint.Source() {
+                    @Override
+                    public double availableCpu() {
+                        return w.admission().availableCpu();
+                    }
+
+                    @Override
+                    public java.util.Map<String, StartEgressRequest> activeRequests() {
+                        return w.activeRequests();
+                    }
+                });
+        Optional<MetricsEndpoint> metrics = MetricsEndpoint.startIfEnabled(config.prometheusPort(),
+                w.metrics().registry());
+        return new WorkerProcess(w, health, metrics);
+    }
+
+    void drain() {
+        worker.drain();
+        close();
+    }
+
+    void stopAll() {
+        worker.stopAll();
+        close();
+    }
+
+    private void close() {
+        health.ifPresent(HealthEndpoint::close);
+        metrics.ifPresent(MetricsEndpoint::close);
+    }
+}

@@ -1,0 +1,186 @@
+package org.jegress.server.handler;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+
+import org.jegress.api.config.ConfigLoader;
+import org.jegress.api.config.EgressConfig;
+import org.jegress.api.error.EgressException;
+import org.jegress.api.livekit.EgressInfo;
+import org.jegress.api.plan.EgressPlan;
+import org.jegress.api.plan.EgressPlanner;
+import org.jegress.api.rpc.StartEgressRequest;
+import org.jegress.api.status.EgressStatusTracker;
+import org.jegress.api.status.EndReason;
+import org.jegress.pipeline.Egress;
+import org.jegress.pipeline.EgressHandle;
+import org.jegress.pipeline.EgressOptions;
+import org.jegress.server.handler.ipc.HandlerCommand;
+import org.jegress.server.handler.ipc.HandlerEvent;
+import org.jegress.server.handler.ipc.Ready;
+import org.jegress.server.handler.ipc.Reply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import sun.misc.Signal;
+
+/**
+ * Entry point of a handler child process: runs exactly one egress and reports to the worker.
+ *
+ * <p>Inputs come from the environment, as with the Go handler: {@value #ENV_REQUEST} (the rpc request, base64
+ * protobuf), {@value #ENV_INFO} (the EgressInfo the worker already returned to livekit-server, whose
+ * {@code started_at} fixes the {@code {time}} in file names so both processes agree on them) and
+ * {@value #ENV_CONFIG} (the worker's config as YAML). stdout carries only IPC frames; logs go to stderr.
+ */
+public final class HandlerMain {
+
+    public static final String ENV_REQUEST = "EGRESS_HANDLER_REQUEST";
+    public static final String ENV_INFO = "EGRESS_HANDLER_INFO";
+    public static final String ENV_CONFIG = "EGRESS_HANDLER_CONFIG_BODY";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HandlerMain.class);
+
+    private final OutputStream ipcOut;
+    private final InputStream ipcIn;
+    /** Set when the worker vanished (stdin closed): the handler then reports its final state itself. */
+    private volatile boolean orphaned;
+
+    private HandlerMain(OutputStream ipcOut, InputStream ipcIn) {
+        this.ipcOut = ipcOut;
+        this.ipcIn = ipcIn;
+    }
+
+    public static void main(String[] args) {
+        // Keep the real stdout for frames; anything printed by libraries goes to stderr instead.
+        OutputStream ipc = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out));
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+        InputStream in = new BufferedInputStream(new FileInputStream(FileDescriptor.in));
+        int code = new HandlerMain(ipc, in).run(System.getenv());
+        System.exit(code);
+    }
+
+    int run(Map<String, String> env) {
+        EgressHandle handle;
+        EgressConfig config;
+        try {
+            StartEgressRequest request = StartEgressRequest.parseFrom(decode(env, ENV_REQUEST));
+            EgressInfo initial = EgressInfo.parseFrom(decode(env, ENV_INFO));
+            config = ConfigLoader.parse(env.getOrDefault(ENV_CONFIG, ""), env);
+            EgressOptions options = EgressOptions.defaults().withConfig(config);
+            if (config.localDirectory() != null && !config.localDirectory().isEmpty()) {
+                options = options.withOutputDirectory(Path.of(config.localDirectory()));
+            }
+            Instant startedAt = Instant.ofEpochSecond(0, initial.getStartedAt());
+            EgressPlan plan = new EgressPlanner(config, Clock.fixed(startedAt, options.zone()), options.zone())
+                    .plan(request);
+            handle = Egress.start(plan, options);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("handler failed to start", e);
+            return 1;
+        }
+
+        EgressHandle h = handle;
+        h.addListener(info -> {
+            if (!EgressStatusTracker.isTerminal(info.getStatus())) {
+                send(HandlerEvent.newBuilder().setUpdate(info).build());
+            }
+        });
+        long startup = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        send(HandlerEvent.newBuilder().setReady(Ready.newBuilder().setStartupMs(startup)).build());
+        LOG.info("{}: handler ready after {} ms", h.egressId(), startup);
+
+        Signal.handle(new Signal("INT"), s -> h.stop(EndReason.KILLED));
+        Signal.handle(new Signal("TERM"), s -> h.stop(EndReason.KILLED));
+        Thread commands = new Thread(() -> readCommands(h), "handler-commands");
+        commands.setDaemon(true);
+        commands.start();
+
+        try {
+            EgressInfo last = h.awaitCompletion();
+            if (orphaned) {
+                OrphanReport.send(config, last);
+            } else {
+                send(HandlerEvent.newBuilder().setFinished(last).build());
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private void readCommands(EgressHandle h) {
+        try {
+            while (true) {
+                HandlerCommand c = HandlerCommand.parseDelimitedFrom(ipcIn);
+                if (c == null) {
+                    break;
+                }
+                handle(h, c);
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: reading commands: {}", h.egressId(), e.toString());
+        }
+        // The worker is gone: nobody can stop this egress any more, so finish the recording cleanly now rather
+        // than lose it, and report the outcome to livekit-server directly.
+        LOG.warn("{}: worker went away, stopping", h.egressId());
+        orphaned = true;
+        h.stop(EndReason.KILLED);
+    }
+
+    private void handle(EgressHandle h, HandlerCommand c) {
+        Reply.Builder r = Reply.newBuilder().setId(c.getId());
+        switch (c.getCommandCase()) {
+            case STOP:
+                EndReason reason;
+                try {
+                    reason = EndReason.valueOf(c.getStop().getReason());
+                } catch (IllegalArgumentException e) {
+                    reason = EndReason.API;
+                }
+                r.setInfo(h.stop(reason));
+                break;
+            case DOT:
+                r.setDot(h.pipelineDot());
+                break;
+            case UPDATE_STREAM:
+                EgressException e = EgressException.nonStreamingPipeline();
+                r.setError(e.getMessage()).setCode(e.code().wire());
+                break;
+            default:
+                r.setError("unknown command").setCode("invalid_argument");
+                break;
+        }
+        send(HandlerEvent.newBuilder().setReply(r).build());
+    }
+
+    private synchronized void send(HandlerEvent event) {
+        try {
+            event.writeDelimitedTo(ipcOut);
+            ipcOut.flush();
+        } catch (IOException e) {
+            LOG.debug("worker pipe closed: {}", e.toString());
+        }
+    }
+
+    private static byte[] decode(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException(name + " is not set");
+        }
+        return Base64.getDecoder().decode(v);
+    }
+}

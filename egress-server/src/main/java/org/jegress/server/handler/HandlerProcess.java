@@ -1,0 +1,218 @@
+package org.jegress.server.handler;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.jegress.api.error.EgressException;
+import org.jegress.api.error.ErrorCode;
+import org.jegress.api.livekit.EgressInfo;
+import org.jegress.api.rpc.StartEgressRequest;
+import org.jegress.api.status.EndReason;
+import org.jegress.server.handler.ipc.DotRequest;
+import org.jegress.server.handler.ipc.HandlerCommand;
+import org.jegress.server.handler.ipc.HandlerEvent;
+import org.jegress.server.handler.ipc.Reply;
+import org.jegress.server.handler.ipc.Stop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's side of one handler child process. A crash of the child (SIGKILL, a native crash in GStreamer or
+ * Chromium) only ends this egress: {@link #exit()} completes with a description of how it died and the worker
+ * reports it FAILED; the crash-safe outputs the child wrote stay on disk.
+ */
+public final class HandlerProcess {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HandlerProcess.class);
+
+    /** How to start handler JVMs: java binary, JVM options, class path. */
+    public record Launcher(String java, List<String> jvmOptions, String classPath) {
+
+        /** The running JVM's java and class path, with options that keep a handler small and quick to start. */
+        public static Launcher fromCurrentJvm(List<String> jvmOptions) {
+            return new Launcher(Path.of(System.getProperty("java.home"), "bin", "java").toString(), jvmOptions,
+                    System.getProperty("java.class.path"));
+        }
+    }
+
+    private final String egressId;
+    private final Process process;
+    private final OutputStream commands;
+    private final CompletableFuture<Long> ready = new CompletableFuture<>();
+    private final CompletableFuture<EgressInfo> finished = new CompletableFuture<>();
+    private final CompletableFuture<String> exit = new CompletableFuture<>();
+    private final Map<Long, CompletableFuture<Reply>> replies = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong(1);
+    private volatile Consumer<EgressInfo> onUpdate = info -> { };
+
+    private HandlerProcess(String egressId, Process process) {
+        this.egressId = egressId;
+        this.process = process;
+        this.commands = new BufferedOutputStream(process.getOutputStream());
+        Thread reader = new Thread(this::readEvents, "handler-events-" + egressId);
+        reader.setDaemon(true);
+        reader.start();
+        process.onExit().thenAccept(p -> {
+            String how = describeExit(p.exitValue());
+            exit.complete(how);
+            ready.completeExceptionally(EgressException.internal("handler exited before it was ready: " + how,
+                    null));
+            replies.values().forEach(f -> f.completeExceptionally(
+                    new EgressException(ErrorCode.UNAVAILABLE, "handler exited: " + how)));
+        });
+    }
+
+    /**
+     * Starts a handler for one egress in its own session (so a terminal's Ctrl-C reaches only the worker, which
+     * then stops its egresses cleanly).
+     *
+     * @param request what livekit-server asked for
+     * @param initial the EgressInfo the worker returns for it (STARTING)
+     * @param configYaml the worker's configuration, passed on verbatim
+     */
+    public static HandlerProcess launch(Launcher launcher, StartEgressRequest request, EgressInfo initial,
+            String configYaml) {
+        List<String> cmd = new ArrayList<>(List.of("setsid", launcher.java()));
+        cmd.addAll(launcher.jvmOptions());
+        cmd.addAll(List.of("-cp", launcher.classPath(), HandlerMain.class.getName()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        Map<String, String> env = pb.environment();
+        env.put(HandlerMain.ENV_REQUEST, Base64.getEncoder().encodeToString(request.toByteArray()));
+        env.put(HandlerMain.ENV_INFO, Base64.getEncoder().encodeToString(initial.toByteArray()));
+        env.put(HandlerMain.ENV_CONFIG, configYaml);
+        // Handler logs go where the worker's go (every line names its egress), as the Go handlers' do.
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        try {
+            Process p = pb.start();
+            LOG.info("{}: handler started (pid {})", request.getEgressId(), p.pid());
+            return new HandlerProcess(request.getEgressId(), p);
+        } catch (IOException e) {
+            throw EgressException.processFailed("handler", e.getMessage());
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Completes with the handler's start-up time in ms once its egress runs. */
+    public CompletableFuture<Long> ready() {
+        return ready;
+    }
+
+    /** Every non-final EgressInfo the handler publishes. */
+    public void onUpdate(Consumer<EgressInfo> listener) {
+        this.onUpdate = listener;
+    }
+
+    /** The handler's final EgressInfo; never completes if it died before reporting one (see {@link #exit()}). */
+    public CompletableFuture<EgressInfo> finished() {
+        return finished;
+    }
+
+    /** Completes when the process is gone, with "exit status N" or "signal: killed"-style text (as Go reports). */
+    public CompletableFuture<String> exit() {
+        return exit;
+    }
+
+    /** Asks the handler to stop; completes with its EgressInfo right after the stop (ENDING or ABORTED). */
+    public CompletableFuture<EgressInfo> stop(EndReason reason) {
+        return request(HandlerCommand.newBuilder().setStop(Stop.newBuilder().setReason(reason.name())))
+                .thenApply(Reply::getInfo);
+    }
+
+    /** The handler's live pipeline as DOT. */
+    public CompletableFuture<String> dot() {
+        return request(HandlerCommand.newBuilder().setDot(DotRequest.getDefaultInstance())).thenApply(Reply::getDot);
+    }
+
+    /** Forwards a request and turns an error reply into an exceptional completion with its psrpc code. */
+    public CompletableFuture<Reply> request(HandlerCommand.Builder command) {
+        long id = nextId.getAndIncrement();
+        CompletableFuture<Reply> f = new CompletableFuture<>();
+        replies.put(id, f);
+        try {
+            synchronized (commands) {
+                command.setId(id).build().writeDelimitedTo(commands);
+                commands.flush();
+            }
+        } catch (IOException e) {
+            replies.remove(id);
+            f.completeExceptionally(new EgressException(ErrorCode.UNAVAILABLE, "handler unreachable: " + e));
+        }
+        return f.thenApply(r -> {
+            if (!r.getError().isEmpty()) {
+                throw new EgressException(ErrorCode.fromWire(r.getCode()), r.getError());
+            }
+            return r;
+        });
+    }
+
+    /** SIGKILL, for handlers that ignore a stop. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    private void readEvents() {
+        InputStream in = new BufferedInputStream(process.getInputStream());
+        try {
+            for (HandlerEvent e; (e = HandlerEvent.parseDelimitedFrom(in)) != null; ) {
+                switch (e.getEventCase()) {
+                    case READY:
+                        ready.complete(e.getReady().getStartupMs());
+                        break;
+                    case UPDATE:
+                        onUpdate.accept(e.getUpdate());
+                        break;
+                    case FINISHED:
+                        finished.complete(e.getFinished());
+                        break;
+                    case REPLY:
+                        CompletableFuture<Reply> f = replies.remove(e.getReply().getId());
+                        if (f != null) {
+                            f.complete(e.getReply());
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: handler events: {}", egressId, e.toString());
+        }
+    }
+
+    /** Java reports death by signal N as exit value 128 + N; render both like Go's exec error strings. */
+    static String describeExit(int status) {
+        if (status > 128 && status < 160) {
+            int sig = status - 128;
+            switch (sig) {
+                case 9:
+                    return "signal: killed";
+                case 15:
+                    return "signal: terminated";
+                case 6:
+                    return "signal: aborted";
+                case 11:
+                    return "signal: segmentation fault";
+                case 2:
+                    return "signal: interrupt";
+                default:
+                    return "signal: " + sig;
+            }
+        }
+        return "exit status " + status;
+    }
+}

@@ -1,0 +1,419 @@
+package org.jegress.server.worker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jegress.api.admission.Admission;
+import org.jegress.api.admission.HandlerResult;
+import org.jegress.api.config.EgressConfig;
+import org.jegress.api.error.EgressException;
+import org.jegress.api.error.ErrorCode;
+import org.jegress.api.livekit.EgressInfo;
+import org.jegress.api.livekit.EgressStatus;
+import org.jegress.api.livekit.StopEgressRequest;
+import org.jegress.api.livekit.UpdateStreamRequest;
+import org.jegress.api.plan.EgressIds;
+import org.jegress.api.plan.EgressPlan;
+import org.jegress.api.plan.EgressPlanner;
+import org.jegress.api.rpc.ListActiveEgressRequest;
+import org.jegress.api.rpc.ListActiveEgressResponse;
+import org.jegress.api.rpc.StartEgressRequest;
+import org.jegress.api.status.EgressStatusTracker;
+import org.jegress.api.status.EndReason;
+import org.jegress.pipeline.Egress;
+import org.jegress.server.handler.HandlerProcess;
+import org.jegress.server.handler.ipc.HandlerCommand;
+import org.jegress.server.http.EgressMetrics;
+import org.jegress.server.http.PromRegistry;
+import org.jegress.server.psrpc.Ids;
+import org.jegress.server.psrpc.Method;
+import org.jegress.server.psrpc.PsrpcClient;
+import org.jegress.server.psrpc.PsrpcServer;
+import org.jegress.server.psrpc.RedisBus;
+import org.jegress.server.stats.HostCpu;
+import org.jegress.server.stats.ResourceMonitor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A drop-in egress worker for an unmodified livekit-server: bids for {@code EgressInternal.StartEgress} requests
+ * published on Redis, runs each accepted egress in its own handler process, serves {@code EgressHandler.StopEgress}
+ * / {@code UpdateStream} on the egress's topic, answers {@code ListActiveEgress}, and reports every state through
+ * {@code IOInfo}.
+ */
+public final class EgressWorker implements AutoCloseable, ResourceMonitor.OverloadHandler, EgressMetrics.WorkerState {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EgressWorker.class);
+
+    /** Upstream: a handler that is not ready within 10 s fails the start with "handler failed to start". */
+    static final Duration HANDLER_READY_TIMEOUT = Duration.ofSeconds(10);
+
+    private final EgressConfig config;
+    private final String configYaml;
+    private final Settings settings;
+    private final Admission admission;
+    private final RedisBus bus;
+    private final PsrpcServer server;
+    private final PsrpcClient ioClient;
+    private final IoReporter reporter;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final String nodeId = EgressIds.newId("NE_");
+    private final ResourceMonitor monitor;
+    private final EgressMetrics metrics;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private volatile PsrpcServer.Registration startRegistration;
+    private volatile boolean shuttingDown;
+    private volatile boolean terminating;
+
+    /**
+     * Worker settings that are not config keys.
+     *
+     * @param launcher how handler JVMs are started
+     * @param clock time source
+     * @param zone zone for {@code {time}} in file names
+     */
+    public record Settings(HandlerProcess.Launcher launcher, Clock clock, ZoneId zone) {
+    }
+
+    /** One egress this worker runs. */
+    private static final class Running {
+        final StartEgressRequest request;
+        volatile EgressInfo info;
+        final HandlerProcess handler;
+        final List<PsrpcServer.Registration> topics;
+        /** Set when this worker stopped or killed the handler on purpose (overload, shutdown). */
+        volatile HandlerResult result;
+        /** The error reported when this worker killed the handler (overload kills). */
+        volatile EgressException killError;
+
+        Running(StartEgressRequest request, EgressInfo info, HandlerProcess handler,
+                List<PsrpcServer.Registration> topics) {
+            this.request = request;
+            this.info = info;
+            this.handler = handler;
+            this.topics = topics;
+        }
+    }
+
+    private EgressWorker(EgressConfig config, String configYaml, Settings settings, RedisBus bus) {
+        this.config = config;
+        this.configYaml = configYaml;
+        this.settings = settings;
+        this.bus = bus;
+        this.admission = new Admission(config.cpuCost(), Runtime.getRuntime().availableProcessors(),
+                settings.clock());
+        this.server = new PsrpcServer(bus);
+        this.ioClient = new PsrpcClient(bus, "IOInfo", Ids.clientId(),
+                config.ioSelectionTimeout());
+        this.reporter = new IoReporter(ioClient, config.ioCreateTimeout(), config.ioUpdateTimeout(),
+                config.ioWorkers());
+        this.monitor = new ResourceMonitor(admission, new HostCpu(), this);
+        this.metrics = new EgressMetrics(new PromRegistry(), nodeId, config.clusterId(), admission, this,
+                monitor::cpuLoad);
+    }
+
+    /** Connects to Redis and starts serving. */
+    public static EgressWorker start(EgressConfig config, String configYaml, Settings settings) {
+        RedisBus bus = RedisBus.connect(RedisUris.of(config.redis()));
+        EgressWorker w = new EgressWorker(config, configYaml, settings, bus);
+        w.monitor.start();
+        w.server.register(Method.LIST_ACTIVE_EGRESS, "", (ctx, req) -> w.listActive(req));
+        w.startRegistration = w.server.register(Method.START_EGRESS, config.clusterId(),
+                (ctx, req) -> w.affinity(req), (ctx, req) -> w.startEgress(req));
+        LOG.info("worker {} ({}) serving StartEgress{} on {} cores", w.nodeId, w.server.id(),
+                config.clusterId().isEmpty() ? "" : " for cluster " + config.clusterId(), w.admission.cores());
+        return w;
+    }
+
+    public Admission admission() {
+        return admission;
+    }
+
+    public EgressMetrics metrics() {
+        return metrics;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** Running egresses and their requests, credentials redacted (for the health endpoint). */
+    public Map<String, StartEgressRequest> activeRequests() {
+        Map<String, StartEgressRequest> m = new java.util.LinkedHashMap<>();
+        running.forEach((id, r) -> m.put(id, redacted(r.request, r.info)));
+        return m;
+    }
+
+    /** The request with the redacted copy EgressInfo echoes in place of the original, and no token. */
+    private static StartEgressRequest redacted(StartEgressRequest req, EgressInfo info) {
+        StartEgressRequest.Builder b = req.toBuilder().clearToken();
+        switch (info.getRequestCase()) {
+            case ROOM_COMPOSITE:
+                return b.setRoomComposite(info.getRoomComposite()).build();
+            case WEB:
+                return b.setWeb(info.getWeb()).build();
+            case PARTICIPANT:
+                return b.setParticipant(info.getParticipant()).build();
+            case TRACK_COMPOSITE:
+                return b.setTrackComposite(info.getTrackComposite()).build();
+            case TRACK:
+                return b.setTrack(info.getTrack()).build();
+            case EGRESS:
+                return b.setEgress(info.getEgress()).build();
+            default:
+                return b.build();
+        }
+    }
+
+    @Override
+    public boolean isIdle() {
+        return running.isEmpty();
+    }
+
+    @Override
+    public boolean isDisabled() {
+        return shuttingDown || !reporter.healthy();
+    }
+
+    @Override
+    public boolean isTerminating() {
+        return terminating;
+    }
+
+    /** Pids of the handler processes, for resource accounting. */
+    public Map<String, Long> handlerPids() {
+        Map<String, Long> m = new java.util.HashMap<>();
+        running.forEach((id, r) -> m.put(id, r.handler.pid()));
+        return m;
+    }
+
+    // ------------------------------------------------------------------------------------------- EgressInternal
+
+    /** −1 (no bid) when draining, unhealthy or full; 0.5 when idle; 1.0 when busy but with room (upstream). */
+    private float affinity(StartEgressRequest req) {
+        admission.setDisabled(isDisabled());
+        return admission.bid(req);
+    }
+
+    private EgressInfo startEgress(StartEgressRequest req) throws InterruptedException {
+        if (isDisabled()) {
+            throw EgressException.shuttingDown();
+        }
+        if (running.containsKey(req.getEgressId())) {
+            throw EgressException.alreadyExists();
+        }
+        admission.accept(req);
+        EgressPlan plan;
+        try {
+            plan = new EgressPlanner(config, settings.clock(), settings.zone()).plan(req);
+            Egress.checkSupported(plan);
+        } catch (RuntimeException e) {
+            admission.aborted(req.getEgressId());
+            throw e;
+        }
+        EgressInfo info = plan.info();
+        String id = req.getEgressId();
+
+        // The handler's topics exist before livekit-server learns the egress exists, so a StopEgress right after
+        // the start always finds us.
+        List<PsrpcServer.Registration> topics = List.of(
+                server.register(Method.STOP_EGRESS, id, (ctx, r) -> stopEgress(r)),
+                server.register(Method.UPDATE_STREAM, id, (ctx, r) -> updateStream(r)));
+        CompletableFuture<Void> created = reporter.create(info);
+        HandlerProcess handler;
+        try {
+            handler = HandlerProcess.launch(settings.launcher(), req, info, configYaml);
+        } catch (RuntimeException e) {
+            topics.forEach(PsrpcServer.Registration::kill);
+            admission.aborted(id);
+            throw e;
+        }
+        Running r = new Running(req, info, handler, topics);
+        running.put(id, r);
+        monitor.register(id, handler.pid());
+        handler.onUpdate(update -> {
+            r.info = update;
+            reporter.update(update);
+        });
+        handler.exit().thenAccept(how -> handlerExited(r, how));
+
+        try {
+            long startup = handler.ready().get(HANDLER_READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("{}: handler ready in {} ms", id, startup);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("{}: handler failed to start: {}", id, e.getCause() == null ? e : e.getCause().getMessage());
+            handler.kill();
+            throw new EgressException(ErrorCode.INTERNAL, "handler failed to start");
+        }
+        try {
+            created.get(config.ioCreateTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            LOG.warn("{}: CreateEgress failed, aborting: {}", id, cause.getMessage());
+            handler.stop(EndReason.FAILURE);
+            throw cause instanceof EgressException ? (EgressException) cause
+                    : EgressException.internal(String.valueOf(cause.getMessage()), cause);
+        }
+        return info;
+    }
+
+    private ListActiveEgressResponse listActive(ListActiveEgressRequest req) {
+        return ListActiveEgressResponse.newBuilder().addAllEgressIds(running.keySet()).build();
+    }
+
+    // ------------------------------------------------------------------------------------------- EgressHandler
+
+    private EgressInfo stopEgress(StopEgressRequest req) throws InterruptedException {
+        Running r = running.get(req.getEgressId());
+        if (r == null) {
+            throw new EgressException(ErrorCode.NOT_FOUND, "egress not found");
+        }
+        return await(r.handler.stop(EndReason.API));
+    }
+
+    private EgressInfo updateStream(UpdateStreamRequest req) throws InterruptedException {
+        Running r = running.get(req.getEgressId());
+        if (r == null) {
+            throw new EgressException(ErrorCode.NOT_FOUND, "egress not found");
+        }
+        return await(r.handler.request(HandlerCommand.newBuilder().setUpdateStream(req))
+                .thenApply(reply -> reply.getInfo()));
+    }
+
+    private static EgressInfo await(CompletableFuture<EgressInfo> f) throws InterruptedException {
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof EgressException ? (EgressException) c
+                    : EgressException.internal(String.valueOf(c.getMessage()), c);
+        } catch (TimeoutException e) {
+            throw new EgressException(ErrorCode.DEADLINE_EXCEEDED, "handler did not answer");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- lifecycle
+
+    /**
+     * The handler process is gone: report its final state, or, if it died without one (crash, SIGKILL), a FAILED
+     * state with error_code 500 built from the last state it reported.
+     */
+    private void handlerExited(Running r, String how) {
+        String id = r.request.getEgressId();
+        EgressInfo last = r.handler.finished().getNow(null);
+        HandlerResult result = r.result;
+        if (last == null) {
+            EgressStatusTracker t = new EgressStatusTracker(r.info, settings.clock());
+            if (!t.isTerminal()) {
+                if (r.killError != null) {
+                    t.failed(r.killError);
+                } else {
+                    t.crashed(how);
+                }
+            }
+            last = t.snapshot();
+            if (result == null) {
+                result = HandlerResult.PROCESS_ERROR;
+            }
+            // Upstream also stops accepting work after a 500; we keep serving, since one crashed handler
+            // says nothing about the others, and the crash is visible in the handler results metric.
+            LOG.error("{}: handler exited without a final state ({})", id, how);
+        }
+        if (result == null) {
+            result = HandlerResult.COMPLETED;
+        }
+        reporter.update(last);
+        r.topics.forEach(PsrpcServer.Registration::deregister);
+        metrics.handlerResult(admission.requestTypeOf(id).orElse("unknown"), result);
+        admission.ended(id);
+        monitor.unregister(id);
+        running.remove(id);
+        LOG.info("{}: {} {}", id, last.getStatus(), last.getError());
+        if (shuttingDown && running.isEmpty()) {
+            drained.complete(null);
+        }
+    }
+
+    /**
+     * SIGTERM / SIGQUIT: stop bidding at once, let running egresses finish, flush the IO updates, release Redis.
+     * Blocks until done.
+     */
+    public void drain() {
+        terminating = true;
+        shuttingDown = true;
+        admission.setDisabled(true);
+        PsrpcServer.Registration reg = startRegistration;
+        if (reg != null) {
+            reg.deregister();
+        }
+        LOG.info("draining: {} egress still running", running.size());
+        if (running.isEmpty()) {
+            drained.complete(null);
+        }
+        drained.join();
+        close();
+    }
+
+    /** SIGINT: stop every egress now (EOS, "Process killed"), wait for them to finalise, then exit as drain does. */
+    public void stopAll() {
+        terminating = true;
+        shuttingDown = true;
+        admission.setDisabled(true);
+        running.values().forEach(r -> {
+            r.result = HandlerResult.KILLED_SHUTDOWN;
+            r.handler.stop(EndReason.KILLED);
+        });
+        drain();
+    }
+
+    // ------------------------------------------------------------------------------------------- overload
+
+    @Override
+    public void stop(String egressId, HandlerResult reason) {
+        Running r = running.get(egressId);
+        if (r != null) {
+            LOG.warn("{}: stopping, node CPU exhausted", egressId);
+            r.result = reason;
+            r.handler.stop(EndReason.CPU_EXHAUSTED);
+        }
+    }
+
+    @Override
+    public void kill(String egressId, HandlerResult reason, EgressException error) {
+        Running r = running.get(egressId);
+        if (r != null) {
+            LOG.error("{}: killing handler: {}", egressId, error.getMessage());
+            r.result = reason;
+            r.killError = error;
+            r.handler.kill();
+        }
+    }
+
+    @Override
+    public void close() {
+        monitor.close();
+        reporter.flush(Duration.ofSeconds(30));
+        server.kill();
+        reporter.close();
+        ioClient.close();
+        bus.close();
+    }
+
+    /** True when every egress that ever ran here has finished and been reported. */
+    boolean idle() {
+        return running.isEmpty();
+    }
+
+    EgressStatus statusOf(String egressId) {
+        Running r = running.get(egressId);
+        return r == null ? null : r.info.getStatus();
+    }
+}

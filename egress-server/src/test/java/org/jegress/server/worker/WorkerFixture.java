@@ -1,0 +1,129 @@
+package org.jegress.server.worker;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.jegress.server.livekit.LiveKitServer;
+import org.jegress.server.psrpc.RedisServerExtension;
+
+/**
+ * {@code egress server} in a child JVM, as an operator runs it, configured for the test's Redis and livekit-server.
+ * Its working directory is where relative outputs land. The log is kept in memory and on disk.
+ */
+final class WorkerFixture implements AutoCloseable {
+
+    private final Process process;
+    private final Path dir;
+    private final List<String> log = new CopyOnWriteArrayList<>();
+
+    private WorkerFixture(Process process, Path dir) {
+        this.process = process;
+        this.dir = dir;
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    log.add(line);
+                    Files.writeString(dir.resolve("worker.log"), line + "\n", StandardCharsets.UTF_8,
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                }
+            } catch (IOException e) {
+                log.add("log reader: " + e);
+            }
+        }, "worker-log");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * @param extraYaml more config lines (e.g. ports, cpu_cost)
+     */
+    static WorkerFixture start(RedisServerExtension redis, LiveKitServer livekit, Path dir, String extraYaml)
+            throws Exception {
+        Files.createDirectories(dir);
+        Path config = dir.resolve("egress.yaml");
+        Files.writeString(config, String.join("\n",
+                "api_key: " + LiveKitServer.API_KEY,
+                "api_secret: " + LiveKitServer.API_SECRET,
+                "ws_url: " + livekit.wsUrl(),
+                "redis:",
+                "  address: 127.0.0.1:" + redis.port(),
+                "logging:",
+                "  level: info",
+                // The suite runs on 2 cores: upstream's default costs (4 per web egress) would admit nothing.
+                "cpu_cost:",
+                "  web_cpu_cost: 0.5",
+                "  audio_web_cpu_cost: 0.25",
+                extraYaml,
+                ""));
+        Files.createDirectories(dir.resolve("tmp"));
+        Process p = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + dir.resolve("tmp"),
+                "-cp", System.getProperty("java.class.path"),
+                "org.jegress.server.cli.Main", "server", "--config", config.toString()))
+                .directory(dir.toFile())
+                .redirectOutput(dir.resolve("worker.out").toFile())
+                .start();
+        WorkerFixture w = new WorkerFixture(p, dir);
+        w.awaitLog("serving StartEgress", 30_000);
+        return w;
+    }
+
+    /** Waits for a log line containing {@code text}. */
+    void awaitLog(String text, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline) {
+            if (log.stream().anyMatch(l -> l.contains(text))) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("worker exited: " + String.join("\n", log));
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no '" + text + "' in worker log:\n" + String.join("\n", log));
+    }
+
+    List<String> log() {
+        return List.copyOf(log);
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** Sends a signal (e.g. "TERM", "INT", "KILL"). */
+    void signal(String name) throws Exception {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+    }
+
+    boolean awaitExit(long millis) throws InterruptedException {
+        return process.waitFor(millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process.isAlive()) {
+            signal("INT");
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
