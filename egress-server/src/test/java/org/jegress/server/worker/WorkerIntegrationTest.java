@@ -135,7 +135,150 @@ class WorkerIntegrationTest {
         }
     }
 
+    @Test
+    void twoWorkersPackWorkDrainAndSurviveEachOther() throws Exception {
+        int h1 = freePort();
+        int h2 = freePort();
+        try (WorkerFixture w1 = WorkerFixture.start(REDIS, livekit, dir.resolve("pack1"), "health_port: " + h1);
+                WorkerFixture w2 = WorkerFixture.start(REDIS, livekit, dir.resolve("pack2"), "health_port: " + h2)) {
+            String a = startAudioWeb("a");
+            await(a, i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE, Duration.ofSeconds(15));
+            int first = runsOn(a, h1, h2);
+            // A busy worker that still has room bids 1.0 and wins at once: work is packed, not spread.
+            String b = startAudioWeb("b");
+            await(b, i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE, Duration.ofSeconds(15));
+            assertThat(runsOn(b, h1, h2)).isEqualTo(first);
+
+            // A draining worker takes no new work but finishes what it runs.
+            WorkerFixture busy = first == h1 ? w1 : w2;
+            WorkerFixture other = first == h1 ? w2 : w1;
+            int otherHealth = first == h1 ? h2 : h1;
+            busy.signal("TERM");
+            busy.awaitLog("draining", 10_000);
+            String c = startAudioWeb("c");
+            await(c, i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE, Duration.ofSeconds(15));
+            assertThat(runsOn(c, h1, h2)).isEqualTo(otherHealth);
+            assertThat(livekit.get(a).getStatus()).isEqualTo(EgressStatus.EGRESS_ACTIVE);
+
+            livekit.stop(a);
+            livekit.stop(b);
+            await(a, i -> i.getStatus() == EgressStatus.EGRESS_COMPLETE, Duration.ofSeconds(30));
+            await(b, i -> i.getStatus() == EgressStatus.EGRESS_COMPLETE, Duration.ofSeconds(30));
+            assertThat(busy.awaitExit(30_000)).as("drained worker exits").isTrue();
+            assertThat(busy.process().exitValue()).isZero();
+
+            // A worker killed mid-recording: its egress ends FAILED, its file is finalised and kept.
+            other.signal("KILL");
+            EgressInfo failed = await(c, i -> i.getStatus() == EgressStatus.EGRESS_FAILED, Duration.ofSeconds(45));
+            assertThat(failed.getError()).isEqualTo("egress worker exited unexpectedly");
+            assertThat(failed.getErrorCode()).isEqualTo(500);
+            Path ogg = Path.of(failed.getFileResults(0).getLocation());
+            assertThat(MediaProbe.of(ogg).audio().orElseThrow().codec()).isEqualTo("opus");
+            assertThat(LeftoverProcesses.awaitGone(other.dir().toString(), 10_000)).isEmpty();
+        }
+    }
+
+    @Test
+    void recordingSurvivesARedisRestart() throws Exception {
+        try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("restart"), "")) {
+            String id = startAudioWeb("restart");
+            await(id, i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE, Duration.ofSeconds(15));
+            REDIS.restart();
+            Thread.sleep(3000);
+            // livekit-server's own record was in the restarted Redis; the stop still reaches the worker.
+            stopWithRetry(id);
+            EgressInfo done = await(id, i -> i.getStatus() == EgressStatus.EGRESS_COMPLETE, Duration.ofSeconds(45));
+            assertThat(done.getFileResults(0).getSize()).isPositive();
+            assertThat(done.getFileResults(0).getDuration() / 1e9).isGreaterThan(3.0);
+        }
+    }
+
+    @Test
+    void healthAndPrometheusEndpointsAnswerInUpstreamShapes() throws Exception {
+        int health = freePort();
+        int prom = freePort();
+        try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("endpoints"),
+                "health_port: " + health + "\nprometheus_port: " + prom)) {
+            String id = startAudioWeb("endpoints");
+            await(id, i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE, Duration.ofSeconds(15));
+
+            com.fasterxml.jackson.databind.JsonNode h = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(httpGet(health));
+            assertThat(h.path("CpuLoad").isNumber()).isTrue();
+            assertThat(h.has(id)).as("health lists the running egress: %s", h).isTrue();
+
+            String metrics = httpGet(prom);
+            java.util.Map<String, Double> samples = new java.util.HashMap<>();
+            for (String line : metrics.split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                int space = line.lastIndexOf(' ');
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+            assertThat(metrics).contains("# TYPE livekit_egress_available gauge");
+            assertThat(value(samples, "livekit_egress_available{")).isEqualTo(0.0);
+            assertThat(samples.entrySet().stream().filter(e -> e.getKey().startsWith("livekit_egress_requests{")
+                    && e.getKey().contains("type=\"web\"")).findFirst().orElseThrow().getValue()).isEqualTo(1.0);
+            assertThat(samples.keySet()).anyMatch(k -> k.startsWith("livekit_egress_can_accept_request"));
+            assertThat(samples.keySet()).anyMatch(k -> k.startsWith("livekit_egress_is_disabled"));
+            assertThat(samples.keySet()).anyMatch(k -> k.startsWith("livekit_node_cpu_load")
+                    && k.contains("node_type=\"EGRESS\""));
+            livekit.stop(id);
+            await(id, i -> i.getStatus() == EgressStatus.EGRESS_COMPLETE, Duration.ofSeconds(30));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- helpers
+
+    /** First sample whose series starts with {@code prefix}, e.g. {@code livekit_egress_available{}. */
+    private static double value(java.util.Map<String, Double> samples, String prefix) {
+        return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + " in " + samples.keySet())).getValue();
+    }
+
+    private static String startAudioWeb(String name) {
+        return livekit.egress("StartWebEgress", "{\"url\": \"" + pages.demo("") + "\", \"audio_only\": true, "
+                + "\"file_outputs\": [{\"filepath\": \"" + name + "-{time}\"}]}").getEgressId();
+    }
+
+    /** Which worker (by health port) runs the egress, judged by the workers' health endpoints. */
+    private static int runsOn(String egressId, int... healthPorts) throws Exception {
+        for (int port : healthPorts) {
+            if (new com.fasterxml.jackson.databind.ObjectMapper().readTree(httpGet(port)).has(egressId)) {
+                return port;
+            }
+        }
+        throw new AssertionError(egressId + " runs on no worker");
+    }
+
+    private static String httpGet(int port) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    private static void stopWithRetry(String id) throws InterruptedException {
+        for (int i = 0; ; i++) {
+            try {
+                livekit.stop(id);
+                return;
+            } catch (RuntimeException e) {
+                if (i > 20) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
 
     static EgressInfo await(String id, Predicate<EgressInfo> condition, Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
