@@ -30,6 +30,7 @@ import org.jegress.api.status.EndReason;
 import org.jegress.api.storage.Uploader;
 import org.jegress.pipeline.gst.RecordingPipeline;
 import org.jegress.pipeline.spi.MediaSource;
+import org.jegress.pipeline.spi.OutputSink;
 import org.jegress.pipeline.spi.OutputSinkProvider;
 import org.jegress.pipeline.spi.SourceContext;
 import org.jegress.pipeline.spi.SourceProvider;
@@ -66,6 +67,7 @@ public final class EgressSession implements EgressHandle {
     /** The pipeline being built in the background while the source starts. */
     private volatile CompletableFuture<RecordingPipeline> building;
     private volatile Path localFile;
+    private volatile OutputSink sink;
     private volatile long startedAtNs;
 
     EgressSession(EgressPlan plan, EgressOptions options, SourceProvider sourceProvider,
@@ -202,10 +204,11 @@ public final class EgressSession implements EgressHandle {
 
             long t0 = System.nanoTime();
             // Encoders and outputs do not depend on the source: build them while the source starts up.
-            building = CompletableFuture.supplyAsync(() -> RecordingPipeline.build(
-                    plan.egressId(), plan.video(), plan.audio(),
-                    List.of(sinkProvider.create(file.type(), localFile, plan.audio(), plan.video())),
-                    options.config().videoEncoderThreads()));
+            building = CompletableFuture.supplyAsync(() -> {
+                sink = sinkProvider.create(file.type(), localFile, plan.audio(), plan.video());
+                return RecordingPipeline.build(plan.egressId(), plan.video(), plan.audio(), List.of(sink),
+                        options.config().videoEncoderThreads());
+            });
             building.thenAccept(built -> pipeline = built);
             source = sourceProvider.create(plan, new SourceContext(options.config(), workDir, options.clock()));
             LOG.info("{}: preparing {}", plan.egressId(), source.describe());
@@ -241,6 +244,7 @@ public final class EgressSession implements EgressHandle {
             p.close();
             pipeline = null;
             source.close();
+            sink.finish();
             finalizeOutputs(file, endedAt);
             synchronized (lifecycle) {
                 EgressStatus s = tracker.status();

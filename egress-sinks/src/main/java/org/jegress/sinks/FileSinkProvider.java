@@ -19,10 +19,12 @@ import org.jegress.pipeline.spi.OutputSinkProvider;
 /**
  * Writes MP4, OGG and MP3 files.
  *
- * <p><b>MP4 is crash-safe</b>: mp4mux writes a fragment every {@value #MP4_FRAGMENT_MS} ms after an initial moov
- * ({@code first-moov-then-finalise}), and the file sink writes unbuffered, so a killed process leaves a file that
- * plays up to its last fragment. A clean EOS rewrites it as an ordinary, seekable MP4 with the moov after the
- * media. Go egress writes a plain mp4mux file, which is unplayable (0 usable bytes) after a kill.
+ * <p><b>MP4 is crash-safe</b>: while recording, mp4mux writes a fragmented MP4 (a fragment every
+ * {@value #MP4_FRAGMENT_MS} ms) through an unbuffered file sink, so a killed process leaves a file that plays up
+ * to its last fragment; after a clean stop {@link Mp4Finaliser} rewrites it as an ordinary MP4. Go egress writes
+ * a plain mp4mux file, which is unplayable after a kill. (mp4mux's {@code first-moov-then-finalise} mode would
+ * spare the rewrite, but in GStreamer 1.22 it sometimes writes fragment runs without sample sizes, which FFmpeg
+ * refuses to open.)
  *
  * <p>MP3 goes through xingmux, which writes the Xing/Info header (frame count and seek table) on EOS so players
  * know the duration of a CBR stream.
@@ -30,7 +32,7 @@ import org.jegress.pipeline.spi.OutputSinkProvider;
 public final class FileSinkProvider implements OutputSinkProvider {
 
     /** Fragment length: bounds what a crash can lose. */
-    static final int MP4_FRAGMENT_MS = 500;
+    static final int MP4_FRAGMENT_MS = 250;
 
     private static final Set<OutputType> SUPPORTED = Set.of(OutputType.MP4, OutputType.OGG, OutputType.MP3);
 
@@ -51,7 +53,7 @@ public final class FileSinkProvider implements OutputSinkProvider {
         switch (type) {
             case MP4:
                 d.append("mp4mux name=mux fragment-duration=").append(MP4_FRAGMENT_MS)
-                        .append(" fragment-mode=first-moov-then-finalise ! ").append(sink);
+                        .append(" fragment-mode=dash-or-mss ! ").append(sink);
                 if (video.enabled()) {
                     d.append(' ').append(QUEUE).append(" name=video_in ! h264parse ! mux.video_%u");
                 }
@@ -74,7 +76,7 @@ public final class FileSinkProvider implements OutputSinkProvider {
         bin.setName(type.name().toLowerCase(java.util.Locale.ROOT) + "_file");
         ghost(bin, "video_in", "video");
         ghost(bin, "audio_in", "audio");
-        return new FileSink(bin, localFile);
+        return type == OutputType.MP4 ? new Mp4Sink(bin, localFile) : new FileSink(bin, localFile);
     }
 
     private static String audioParser(MediaType codec) {
@@ -89,5 +91,12 @@ public final class FileSinkProvider implements OutputSinkProvider {
     }
 
     private record FileSink(Bin bin, Path localFile) implements OutputSink {
+    }
+
+    private record Mp4Sink(Bin bin, Path localFile) implements OutputSink {
+        @Override
+        public void finish() throws InterruptedException {
+            Mp4Finaliser.defragment(localFile);
+        }
     }
 }

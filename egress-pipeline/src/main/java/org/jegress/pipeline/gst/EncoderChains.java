@@ -52,7 +52,18 @@ public final class EncoderChains {
                 + " ! h264parse";
     }
 
-    /** Raw audio in, encoded stereo audio out, in the codec the plan chose for all outputs. */
+    /** Name of the mixer every audio source feeds; it runs from time zero on a bed of silence. */
+    public static final String AUDIO_MIXER = "audio_mixer";
+
+    /** What the mixer works in; every audio source is converted to it on the way in. */
+    public static final String MIX_CAPS = "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2";
+
+    /**
+     * Audio mixer → encoded stereo audio, in the codec the plan chose for all outputs. The mixer mixes the sources
+     * onto live silence, so audio runs from the first instant of the recording, continuous and sample-accurate,
+     * whenever the sources start (a browser's sound server takes up to ~1 s) and whatever gaps they have: players
+     * then need no edit lists to keep sound and picture in sync, and every AAC frame is exactly 1024 samples.
+     */
     public static String audio(AudioPlan a) {
         String encoder;
         switch (a.codec()) {
@@ -68,10 +79,18 @@ public final class EncoderChains {
             default:
                 throw new IllegalArgumentException("no encoder for " + a.codec());
         }
-        return "queue name=audio_queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000"
+        return "audiotestsrc name=audio_bed is-live=true wave=silence ! capsfilter caps=\"" + MIX_CAPS + "\" ! "
+                + AUDIO_MIXER + ".  audiomixer name=" + AUDIO_MIXER
+                + " ! queue name=audio_queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000"
                 + " ! audioconvert ! audioresample"
                 + " ! audio/x-raw,rate=" + a.encoderRate() + ",channels=2"
                 + " ! " + encoder;
+    }
+
+    /** Conversion in front of the mixer for one audio source. */
+    public static String audioInput() {
+        return "queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000 ! audioconvert ! audioresample"
+                + " ! capsfilter caps=\"" + MIX_CAPS + "\"";
     }
 
     /** Whether the plan's audio codec is one we encode. */

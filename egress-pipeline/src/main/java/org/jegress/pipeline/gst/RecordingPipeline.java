@@ -8,6 +8,7 @@ import org.freedesktop.gstreamer.Bin;
 import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
+import org.freedesktop.gstreamer.GhostPad;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadLinkException;
@@ -119,7 +120,33 @@ public final class RecordingPipeline implements AutoCloseable {
      */
     public void attachSources(Element videoSource, Element audioSource) {
         attach(videoSource, videoEncoder, "video");
-        attach(audioSource, audioEncoder, "audio");
+        attachAudio(audioSource);
+    }
+
+    /** Feeds an audio source into the mixer, through a converter to the mixer's format. */
+    private void attachAudio(Element source) {
+        if (audioEncoder == null) {
+            return;
+        }
+        if (source == null) {
+            throw EgressException.internal("audio enabled but the source has no audio", null);
+        }
+        Element mixer = audioEncoder.getElementByName(EncoderChains.AUDIO_MIXER);
+        Pad mixerInput = mixer.getRequestPad("sink_%u");
+        GhostPad input = new GhostPad("audio_" + mixerInput.getName(), mixerInput);
+        audioEncoder.addPad(input);
+        Bin convert = Gst.parseBinFromDescription(EncoderChains.audioInput(), true);
+        pipeline.addMany(source, convert);
+        try {
+            if (!source.link(convert)) {
+                throw EgressException.internal("failed to link the audio source", null);
+            }
+            convert.getStaticPad("src").link(input);
+        } catch (PadLinkException e) {
+            throw EgressException.internal("failed to link the audio source to the mixer: " + e.getLinkResult(), e);
+        }
+        // The recording's audio starts with the bed of silence, not when the source's sound arrives.
+        audioEncoder.getElementByName("audio_bed").getStaticPad("src").addProbe(PadProbeType.BUFFER, firstBuffer);
     }
 
     private void attach(Element source, Bin encoder, String kind) {

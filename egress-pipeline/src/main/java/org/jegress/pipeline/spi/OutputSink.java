@@ -14,4 +14,14 @@ public interface OutputSink {
 
     /** The local file the bin writes. */
     Path localFile();
+
+    /**
+     * Called once after every sink has received EOS and the recording pipeline is released, before the file is
+     * uploaded: a chance to turn a crash-safe recording format into its final form. A failure must leave a
+     * playable file in place.
+     *
+     * @throws InterruptedException if the egress is being torn down
+     */
+    default void finish() throws InterruptedException {
+    }
 }

@@ -16,6 +16,8 @@ import java.util.List;
 public final class AudioAnalysis {
 
     private static final int RATE = 48_000;
+    /** RMS below which a 100 ms block counts as silence (a full-scale tone is ~23000, ours ~6500). */
+    static final double SILENCE = 300;
 
     /**
      * Loudness and pitch of one channel.
@@ -24,15 +26,31 @@ public final class AudioAnalysis {
      * @param frequency median tone frequency over 100 ms blocks
      * @param blockFrequencies the frequency of every block, in order
      */
-    public record Channel(double rms, double frequency, double[] blockFrequencies) {
+    public record Channel(double rms, double frequency, double[] blockFrequencies, double[] blockRms) {
 
-        /** Share of blocks whose frequency is within 5 % of {@code hz}. */
+        /** Share of the audible blocks whose frequency is within 5 % of {@code hz}. */
         public double steadyFraction(double hz) {
-            if (blockFrequencies.length == 0) {
-                return 0;
+            long audible = 0;
+            long ok = 0;
+            for (int i = 0; i < blockFrequencies.length; i++) {
+                if (blockRms[i] > SILENCE) {
+                    audible++;
+                    if (Math.abs(blockFrequencies[i] - hz) <= hz * 0.05) {
+                        ok++;
+                    }
+                }
             }
-            long ok = java.util.Arrays.stream(blockFrequencies).filter(f -> Math.abs(f - hz) <= hz * 0.05).count();
-            return ok / (double) blockFrequencies.length;
+            return audible == 0 ? 0 : ok / (double) audible;
+        }
+
+        /** Seconds of silence before the first audible block. */
+        public double leadingSilence() {
+            for (int i = 0; i < blockRms.length; i++) {
+                if (blockRms[i] > SILENCE) {
+                    return i * 0.1;
+                }
+            }
+            return blockRms.length * 0.1;
         }
 
         @Override
@@ -69,7 +87,7 @@ public final class AudioAnalysis {
 
     private static Channel measure(short[] x) {
         if (x.length == 0) {
-            return new Channel(0, 0, new double[0]);
+            return new Channel(0, 0, new double[0], new double[0]);
         }
         double sum = 0;
         for (short v : x) {
@@ -77,19 +95,23 @@ public final class AudioAnalysis {
         }
         int block = RATE / 10;
         double[] freqs = new double[x.length / block];
+        double[] rms = new double[freqs.length];
         for (int b = 0; b < freqs.length; b++) {
             int crossings = 0;
-            for (int i = b * block + 1; i < (b + 1) * block; i++) {
-                if ((x[i - 1] < 0) != (x[i] < 0)) {
+            double energy = 0;
+            for (int i = b * block; i < (b + 1) * block; i++) {
+                energy += (double) x[i] * x[i];
+                if (i > b * block && (x[i - 1] < 0) != (x[i] < 0)) {
                     crossings++;
                 }
             }
             freqs[b] = crossings / 2.0 / 0.1;
+            rms[b] = Math.sqrt(energy / block);
         }
-        double[] sorted = freqs.clone();
-        java.util.Arrays.sort(sorted);
-        double median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
-        return new Channel(Math.sqrt(sum / x.length), median, freqs);
+        double[] audible = java.util.stream.IntStream.range(0, freqs.length).filter(i -> rms[i] > SILENCE)
+                .mapToDouble(i -> freqs[i]).sorted().toArray();
+        double median = audible.length == 0 ? 0 : audible[audible.length / 2];
+        return new Channel(Math.sqrt(sum / x.length), median, freqs, rms);
     }
 
     public Channel left() {

@@ -229,6 +229,42 @@ class WorkerIntegrationTest {
         }
     }
 
+    @Test
+    void duplicateEgressIdIsRefusedAndSigintStopsEverythingCleanly() throws Exception {
+        try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("dup"), "");
+                org.jegress.server.psrpc.RedisBus bus = org.jegress.server.psrpc.RedisBus.connect(REDIS.uri());
+                org.jegress.server.psrpc.PsrpcClient client =
+                        new org.jegress.server.psrpc.PsrpcClient(bus, "EgressInternal")) {
+            // livekit-server retries StartEgress with the same egress ID; the second attempt must not start twice.
+            org.jegress.api.rpc.StartEgressRequest req = org.jegress.api.rpc.StartEgressRequest.newBuilder()
+                    .setEgressId(org.jegress.api.plan.EgressIds.newEgressId())
+                    .setWeb(org.jegress.api.livekit.WebEgressRequest.newBuilder().setUrl(pages.demo(""))
+                            .setAudioOnly(true).addFileOutputs(org.jegress.api.livekit.EncodedFileOutput
+                                    .newBuilder().setFilepath("dup-{time}")))
+                    .build();
+            org.jegress.server.psrpc.CallOptions opts = org.jegress.server.psrpc.CallOptions
+                    .withTimeoutOf(Duration.ofSeconds(10))
+                    .withSelection(org.jegress.server.psrpc.CallOptions.Selection.START_EGRESS);
+            long t0 = System.nanoTime();
+            EgressInfo first = client.call(org.jegress.server.psrpc.Method.START_EGRESS, "", req, opts);
+            System.out.printf("StartEgress answered in %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+            assertThat(first.getStatus()).isEqualTo(EgressStatus.EGRESS_STARTING);
+            assertThatThrownBy(() -> client.call(org.jegress.server.psrpc.Method.START_EGRESS, "", req, opts))
+                    .isInstanceOfSatisfying(org.jegress.server.psrpc.PsrpcException.class,
+                            e -> assertThat(e.code()).isEqualTo(org.jegress.api.error.ErrorCode.ALREADY_EXISTS))
+                    .hasMessage("egress already exists");
+
+            await(req.getEgressId(), i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE, Duration.ofSeconds(15));
+            worker.signal("INT");
+            assertThat(worker.awaitExit(60_000)).isTrue();
+            EgressInfo done = await(req.getEgressId(), i -> i.getStatus() == EgressStatus.EGRESS_COMPLETE,
+                    Duration.ofSeconds(10));
+            assertThat(done.getDetails()).isEqualTo("End reason: Process killed");
+            assertThat(MediaProbe.of(Path.of(done.getFileResults(0).getLocation())).audio()).isPresent();
+            assertThat(LeftoverProcesses.awaitGone(worker.dir().toString(), 10_000)).isEmpty();
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- helpers
 
     /** First sample whose series starts with {@code prefix}, e.g. {@code livekit_egress_available{}. */

@@ -104,11 +104,13 @@ final class WebSource implements MediaSource {
     /**
      * The null sink's monitor. provide-clock=false keeps the pipeline on the monotonic system clock: a pulse
      * clock stands still until the pulse stream is running (about a second), and everything captured meanwhile
-     * would be stamped with the same time and dropped.
+     * would be stamped with the same time and dropped. re-timestamp stamps buffers with their capture time instead
+     * of resampling towards the clock ("skew"), which keeps sound and picture in sync without clicks.
      */
     @Override
     public Element createAudioSource() {
-        return Gst.parseBinFromDescription("pulsesrc provide-clock=false server=" + GstDescription.quote(pulse.server())
+        return Gst.parseBinFromDescription("pulsesrc provide-clock=false slave-method=re-timestamp server="
+                + GstDescription.quote(pulse.server())
                 + " device=" + GstDescription.quote(pulse.monitorDevice())
                 + " client-name=egress ! capsfilter caps=\"audio/x-raw,channels=2\"", true);
     }

@@ -1,0 +1,97 @@
+package org.jegress.sinks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.freedesktop.gstreamer.Bus;
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.Pipeline;
+import org.jegress.pipeline.gst.GstDescription;
+import org.jegress.pipeline.gst.GstRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a fragmented MP4 into an ordinary one (one moov, one mdat) by remuxing it without re-encoding: a copy,
+ * limited by disk speed. Written next to the original and renamed over it, so a crash at any moment leaves one
+ * playable file.
+ */
+final class Mp4Finaliser {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Mp4Finaliser.class);
+
+    private Mp4Finaliser() {
+    }
+
+    static void defragment(Path file) throws InterruptedException {
+        long t0 = System.nanoTime();
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".finalising");
+        try {
+            remux(file, tmp);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            LOG.info("{}: finalised as an ordinary MP4 in {} ms", file.getFileName(), (System.nanoTime() - t0) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            // The fragmented file plays everywhere that matters; keep it rather than lose the recording.
+            LOG.warn("{}: left fragmented, finalising failed: {}", file.getFileName(), e.getMessage());
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                LOG.debug("could not delete {}", tmp);
+            }
+        }
+    }
+
+    private static void remux(Path in, Path out) throws IOException, InterruptedException {
+        GstRuntime.ensureInitialized();
+        // qtdemux exposes pads as the streams are found; mp4mux takes whatever arrives on request pads.
+        String d = "filesrc location=" + GstDescription.quote(in.toString()) + " ! qtdemux name=demux"
+                + " mp4mux name=mux ! filesink location=" + GstDescription.quote(out.toString())
+                + " demux.video_0 ! queue ! mux.video_0"
+                + " demux.audio_0 ! queue ! mux.audio_0";
+        boolean video = hasTrack(in, "vide");
+        boolean audio = hasTrack(in, "soun");
+        if (!video) {
+            d = d.replace(" demux.video_0 ! queue ! mux.video_0", "");
+        }
+        if (!audio) {
+            d = d.replace(" demux.audio_0 ! queue ! mux.audio_0", "");
+        }
+        Pipeline p = (Pipeline) Gst.parseLaunch(d);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Bus.EOS onEos = src -> done.complete(null);
+        Bus.ERROR onError = (src, code, msg) -> done.completeExceptionally(new IOException(msg));
+        p.getBus().connect(onEos);
+        p.getBus().connect(onError);
+        try {
+            p.play();
+            // A copy at disk speed: allow a generous 30 s plus 1 s per 50 MB.
+            long timeoutMs = 30_000 + Files.size(in) / 50_000;
+            done.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("remux timed out");
+        } finally {
+            p.stop();
+            p.getBus().disconnect(onEos);
+            p.getBus().disconnect(onError);
+            p.dispose();
+        }
+    }
+
+    /** Whether the MP4 has a track of the given handler type ("vide", "soun"), judged from its moov. */
+    private static boolean hasTrack(Path mp4, String handler) throws IOException {
+        byte[] head = new byte[(int) Math.min(Files.size(mp4), 1 << 20)];
+        try (var in = Files.newInputStream(mp4)) {
+            int n = in.readNBytes(head, 0, head.length);
+            String text = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return text.contains("hdlr") && text.contains(handler);
+        }
+    }
+}
