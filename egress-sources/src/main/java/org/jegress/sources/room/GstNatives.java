@@ -1,0 +1,212 @@
+package org.jegress.sources.room;
+
+import com.sun.jna.Callback;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+
+import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.Promise;
+import org.freedesktop.gstreamer.Structure;
+import org.freedesktop.gstreamer.event.Event;
+import org.freedesktop.gstreamer.event.EventType;
+import org.freedesktop.gstreamer.glib.GObject;
+import org.freedesktop.gstreamer.glib.Natives;
+
+/**
+ * The little native surface gst1-java-core 1.4.0 lacks, bound directly (as {@code PipelineGraph} does) instead of
+ * reaching into its private {@code lowlevel} package: custom events, and JNA callback shapes for GObject signals
+ * whose arguments gst1-java-core has no wrapper for. Callbacks receive raw pointers and must only hand work to a
+ * Java executor; whoever connects one keeps it in a field for as long as the signal can fire.
+ */
+final class GstNatives {
+
+    private interface GstApi extends Library {
+        Pointer gst_event_new_custom(int type, Pointer structure);
+
+        Pointer gst_promise_get_reply(Pointer promise);
+
+        com.sun.jna.NativeLong gst_pad_add_probe(Pointer pad, int mask, PadProbeCallback callback, Pointer data,
+                Pointer destroy);
+
+        void gst_pad_remove_probe(Pointer pad, com.sun.jna.NativeLong id);
+    }
+
+    /** {@code GstPadProbeReturn (*)(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)}. */
+    interface PadProbeCallback extends Callback {
+        int callback(Pointer pad, Pointer info, Pointer userData);
+    }
+
+    /** Decides about one downstream event, given its {@code GstEventType} value. */
+    interface EventDecision {
+        /** @return true to let the event pass, false to drop it */
+        boolean pass(int eventType);
+    }
+
+    /** GstPadProbeReturn values. */
+    static final int PROBE_DROP = 0;
+    static final int PROBE_OK = 1;
+
+    /**
+     * A downstream-event probe that looks at the native event type itself. gst1-java-core's event probes hand out
+     * Java wrappers from a cache keyed by address, and event memory is recycled: a new EOS can come back as the stale
+     * CapsEvent wrapper of an earlier event at the same address, so {@code instanceof EOSEvent} misses EOS at random.
+     * Holds its callback and pad for as long as it is installed.
+     */
+    static final class EventProbe {
+        // GstPadProbeInfo: type (4 bytes + padding), id (gulong), data at 2 * pointer size
+        private static final long INFO_DATA_OFFSET = 2L * Native.POINTER_SIZE;
+        // GstEvent: GstMiniObject (64 bytes on 64-bit, 36 on 32-bit... only 64-bit is supported) then type
+        private static final long EVENT_TYPE_OFFSET = 64;
+
+        private final Pad pad;
+        private final PadProbeCallback callback;
+        private final com.sun.jna.NativeLong id;
+
+        EventProbe(Pad pad, EventDecision decision) {
+            if (Native.POINTER_SIZE != 8) {
+                throw new IllegalStateException("64-bit GStreamer required");
+            }
+            this.pad = pad;
+            this.callback = (p, info, data) -> {
+                Pointer event = info.getPointer(INFO_DATA_OFFSET);
+                if (event == null) {
+                    return PROBE_OK;
+                }
+                return decision.pass(event.getInt(EVENT_TYPE_OFFSET)) ? PROBE_OK : PROBE_DROP;
+            };
+            this.id = api().gst_pad_add_probe(Natives.getRawPointer(pad),
+                    org.freedesktop.gstreamer.PadProbeType.EVENT_DOWNSTREAM.intValue(), callback, null, null);
+        }
+
+        void remove() {
+            api().gst_pad_remove_probe(Natives.getRawPointer(pad), id);
+        }
+    }
+
+    /** {@code void (*)(GObject *self, GParamSpec *pspec, gpointer user_data)}: "notify::…" signals. */
+    interface NotifyCallback extends Callback {
+        void callback(Pointer self, Pointer pspec, Pointer userData);
+    }
+
+    /** {@code void (*)(GstElement *self, GObject *object, gpointer user_data)}: on-new-transceiver, on-data-channel. */
+    interface ObjectCallback extends Callback {
+        void callback(Pointer self, Pointer object, Pointer userData);
+    }
+
+    /** {@code void (*)(GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer user_data)}: fakesink handoff. */
+    interface HandoffCallback extends Callback {
+        void callback(Pointer sink, Pointer buffer, Pointer pad, Pointer userData);
+    }
+
+    /** Only g_object_get with one property and its NULL terminator (varargs are spelled out for JNA). */
+    private interface GObjectApi extends Library {
+        void g_object_get(Pointer object, String property, PointerByReference value, Pointer terminator);
+
+        void g_object_unref(Pointer object);
+
+        void g_free(Pointer mem);
+    }
+
+    private static volatile GstApi api;
+    private static volatile GObjectApi gobject;
+
+    private GstNatives() {
+    }
+
+    private static GstApi api() {
+        GstApi a = api;
+        if (a == null) {
+            synchronized (GstNatives.class) {
+                if (api == null) {
+                    api = Native.load("gstreamer-1.0", GstApi.class);
+                }
+                a = api;
+            }
+        }
+        return a;
+    }
+
+    private static GObjectApi gobject() {
+        GObjectApi a = gobject;
+        if (a == null) {
+            synchronized (GstNatives.class) {
+                if (gobject == null) {
+                    gobject = Native.load("gobject-2.0", GObjectApi.class);
+                }
+                a = gobject;
+            }
+        }
+        return a;
+    }
+
+    /**
+     * A string property of an object-valued property, e.g. the "mid" of a webrtcbin pad's "transceiver", read
+     * natively: gst1-java-core cannot wrap a {@code GstWebRTCRTPTransceiver} (its registry falls back to the
+     * abstract GObject class and fails with InstantiationException).
+     *
+     * @return the string, or null if either property is unset
+     */
+    static String stringOfObjectProperty(GObject owner, String objectProperty, String stringProperty) {
+        GObjectApi g = gobject();
+        PointerByReference obj = new PointerByReference();
+        g.g_object_get(Natives.getRawPointer(owner), objectProperty, obj, null);
+        Pointer o = obj.getValue();
+        if (o == null) {
+            return null;
+        }
+        try {
+            return stringProperty(o, stringProperty);
+        } finally {
+            g.g_object_unref(o);
+        }
+    }
+
+    /** A string property of an object, read natively (null when unset). */
+    static String stringProperty(GObject owner, String property) {
+        return stringProperty(Natives.getRawPointer(owner), property);
+    }
+
+    private static String stringProperty(Pointer object, String property) {
+        GObjectApi g = gobject();
+        PointerByReference str = new PointerByReference();
+        g.g_object_get(object, property, str, null);
+        Pointer p = str.getValue();
+        if (p == null) {
+            return null;
+        }
+        try {
+            return p.getString(0, "UTF-8");
+        } finally {
+            g.g_free(p);
+        }
+    }
+
+    /**
+     * The reply of a replied promise, or null when the promise was answered without one (webrtcbin's success reply
+     * to set-*-description). gst1-java-core's {@code Promise.getReply()} throws on a NULL reply. The structure stays
+     * owned by the promise: use it before disposing the promise and never dispose it.
+     */
+    static Structure promiseReply(Promise promise) {
+        Pointer reply = api().gst_promise_get_reply(Natives.getRawPointer(promise));
+        return reply == null ? null : Natives.objectFor(reply, Structure.class, false, false);
+    }
+
+    /**
+     * A new upstream {@code GstForceKeyUnit} event asking for a keyframe
+     * ({@code gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, FALSE, 0)}). Sent on a webrtcbin src
+     * pad, rtpptdemux/rtpssrcdemux add the payload type and SSRC and rtpsession turns it into an RTCP PLI.
+     * {@code all-headers} must stay FALSE: with TRUE rtpsession sends a FIR whenever "ccm fir" was negotiated, and
+     * livekit-server v1.13.5 ignores GStreamer's FIRs (it matches the FIR's media SSRC, which RFC 5104 sets to 0),
+     * so no keyframe would ever be requested from the publisher.
+     */
+    static Event forceKeyUnitUpstream() {
+        Structure s = Structure.fromString("GstForceKeyUnit, all-headers=(boolean)false");
+        Pointer raw = Natives.getRawPointer(s);
+        // the event takes ownership of the structure
+        s.disown();
+        Pointer ev = api().gst_event_new_custom(EventType.CUSTOM_UPSTREAM.intValue(), raw);
+        return Natives.objectFor(ev, Event.class, false, true);
+    }
+}
