@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.jegress.api.admission.Admission;
+import org.jegress.api.admission.CoreRequirements;
 import org.jegress.api.admission.HandlerResult;
 import org.jegress.api.config.EgressConfig;
 import org.jegress.api.error.EgressException;
@@ -120,17 +121,57 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
                 monitor::cpuLoad);
     }
 
+    /** Upstream: after 10 minutes of failing IO updates the worker gives up and shuts down. */
+    static final Duration IO_UNHEALTHY_LIMIT = Duration.ofMinutes(10);
+
     /** Connects to Redis and starts serving. */
     public static EgressWorker start(EgressConfig config, String configYaml, Settings settings) {
+        checkCores(config);
         RedisBus bus = RedisBus.connect(RedisUris.of(config.redis()));
         EgressWorker w = new EgressWorker(config, configYaml, settings, bus);
         w.monitor.start();
+        w.watchIoHealth();
         w.server.register(Method.LIST_ACTIVE_EGRESS, "", (ctx, req) -> w.listActive(req));
         w.startRegistration = w.server.register(Method.START_EGRESS, config.clusterId(),
                 (ctx, req) -> w.affinity(req), (ctx, req) -> w.startEgress(req));
         LOG.info("worker {} ({}) serving StartEgress{} on {} cores", w.nodeId, w.server.id(),
                 config.clusterId().isEmpty() ? "" : " for cluster " + config.clusterId(), w.admission.cores());
         return w;
+    }
+
+    /** Upstream's start-up check: refuse to run on fewer cores than the cheapest egress needs. */
+    private static void checkCores(EgressConfig config) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        CoreRequirements req = CoreRequirements.of(config.cpuCost());
+        if (!req.sufficient(cores)) {
+            LOG.error("not enough cpu: {} cores, the cheapest egress needs {} (recommended {})", cores, req.minimum(),
+                    req.recommended());
+            throw new EgressException(ErrorCode.UNAVAILABLE, "not enough cpu");
+        }
+        if (!req.sufficientForAll(cores)) {
+            LOG.error("not enough cpu for some egress types: {} cores, the most expensive needs {} (recommended {})",
+                    cores, req.maximum(), req.recommended());
+        }
+    }
+
+    /** Drains the worker when IOInfo has been failing for {@link #IO_UNHEALTHY_LIMIT}. */
+    private void watchIoHealth() {
+        Thread t = new Thread(() -> {
+            while (!shuttingDown) {
+                try {
+                    Thread.sleep(10_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (reporter.unhealthyFor().compareTo(IO_UNHEALTHY_LIMIT) > 0) {
+                    LOG.error("IO updates failing for {} min, shutting down", reporter.unhealthyFor().toMinutes());
+                    drain();
+                    return;
+                }
+            }
+        }, "io-health");
+        t.setDaemon(true);
+        t.start();
     }
 
     public Admission admission() {
