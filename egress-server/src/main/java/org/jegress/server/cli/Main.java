@@ -174,6 +174,7 @@ public final class Main {
         }
         WorkerProcess worker = WorkerProcess.start(config, yaml);
         CountDownLatch done = new CountDownLatch(1);
+        worker.closed().thenRun(done::countDown);
         SignalHandler drain = sig -> new Thread(() -> {
             err.println("egress: SIG" + sig.getName() + ", draining");
             worker.drain();

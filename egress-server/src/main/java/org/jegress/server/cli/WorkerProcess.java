@@ -53,6 +53,11 @@ final class WorkerProcess {
         return new WorkerProcess(w, health, metrics);
     }
 
+    /** Completes when the worker shut down by itself or was asked to. */
+    java.util.concurrent.CompletableFuture<Void> closed() {
+        return worker.closed();
+    }
+
     void drain() {
         worker.drain();
         close();

@@ -70,6 +70,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
     private final ResourceMonitor monitor;
     private final EgressMetrics metrics;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile PsrpcServer.Registration startRegistration;
     private volatile boolean shuttingDown;
     private volatile boolean terminating;
@@ -438,14 +439,23 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         }
     }
 
+    /** Completes once the worker has shut down (after a drain, a stop-all, or its own IO watchdog). */
+    public CompletableFuture<Void> closed() {
+        return closed;
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed.isDone()) {
+            return;
+        }
         monitor.close();
         reporter.flush(Duration.ofSeconds(30));
         server.kill();
         reporter.close();
         ioClient.close();
         bus.close();
+        closed.complete(null);
     }
 
     /** True when every egress that ever ran here has finished and been reported. */
