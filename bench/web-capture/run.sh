@@ -4,7 +4,7 @@
 #   gst     - gst-launch-1.0 with the same elements, capturing a display prepared by this script
 #   ffmpeg  - ffmpeg x11grab + pulse -> libx264 veryfast + aac, same display
 # Only the capture/encode process is measured (utime+stime from /proc), in a steady-state window that skips
-# start-up; Chromium's own rendering cost is identical for all three and reported separately.
+# start-up; Chromium's own rendering cost is the same page for all three and not counted.
 #   bench/web-capture/run.sh [seconds] [rounds]      (defaults: 30 s, 3 rounds)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -36,7 +36,6 @@ DISPLAY=$DISPLAY_NUM PULSE_SERVER="unix:$WORK/pulse/native" $CHROME --no-sandbox
   --disable-background-networking --disable-component-update --disable-sync --kiosk --window-size=1280,720 \
   --window-position=0,0 --autoplay-policy=no-user-gesture-required --user-data-dir="$WORK/chrome" "$PAGE" \
   >/dev/null 2>&1 &
-CHROME_PID=$!
 sleep 4
 
 # measure <label> <pid>: CPU seconds of one process in [WARMUP, SECS] after it starts, per recorded second.
@@ -77,7 +76,6 @@ for round in $(seq "$ROUNDS"); do
     -profile:v main -pix_fmt yuv420p -c:a aac -b:a 128k -ar 44100 "$WORK/ffmpeg.mp4" </dev/null >/dev/null 2>&1 &
   pid=$!; measure ffmpeg $pid >> "$results"; kill -INT $pid; wait $pid || true
 done
-measure chromium $CHROME_PID >> "$results"
 
 python3 - "$results" "$SECS" "$WARMUP" <<'PY'
 import sys, statistics
@@ -86,7 +84,7 @@ by = {}
 for k, v in rows:
     by.setdefault(k, []).append(float(v))
 print(f"CPU seconds per recorded second (cores), steady state {sys.argv[3]}..{sys.argv[2]} s, median of runs:")
-for k in ("egress", "gst", "ffmpeg", "chromium"):
+for k in ("egress", "gst", "ffmpeg"):
     if k in by:
         print(f"  {k:9s} {statistics.median(by[k]):.3f}   runs: {', '.join(f'{x:.3f}' for x in by[k])}")
 e = statistics.median(by["egress"])

@@ -203,14 +203,13 @@ public final class EgressSession implements EgressHandle {
             Files.createDirectories(localFile.toAbsolutePath().getParent());
 
             long t0 = System.nanoTime();
-            // Encoders and outputs do not depend on the source: build them while the source starts up.
-            building = CompletableFuture.supplyAsync(() -> {
-                sink = sinkProvider.create(file.type(), localFile, plan.audio(), plan.video());
-                return RecordingPipeline.build(plan.egressId(), plan.video(), plan.audio(), List.of(sink),
-                        options.config().videoEncoderThreads());
-            });
-            building.thenAccept(built -> pipeline = built);
             source = sourceProvider.create(plan, new SourceContext(options.config(), workDir, options.clock()));
+            MediaSource src = source;
+            if (!source.ownsPipeline()) {
+                // Encoders and outputs do not depend on the source: build them while the source starts up.
+                building = CompletableFuture.supplyAsync(() -> buildRecording(file, null, RecordingPipeline.Layout.DIRECT));
+                building.thenAccept(built -> pipeline = built);
+            }
             LOG.info("{}: preparing {}", plan.egressId(), source.describe());
             source.prepare();
             long prepared = System.nanoTime();
@@ -220,9 +219,15 @@ public final class EgressSession implements EgressHandle {
             }
             long startSignal = System.nanoTime();
 
-            p = built(building);
-            p.attachSources(plan.video().enabled() ? source.createVideoSource() : null,
-                    plan.audio().enabled() ? source.createAudioSource() : null);
+            if (source.ownsPipeline()) {
+                p = buildRecording(file, source.pipeline(), plan.video().enabled() || plan.audio().enabled()
+                        ? RecordingPipeline.Layout.COMPOSITE : RecordingPipeline.Layout.PASSTHROUGH);
+                pipeline = p;
+            } else {
+                p = built(building);
+            }
+            p.ignoreErrorsFrom(src::handlesErrorsOf);
+            source.attach(p);
             long built = System.nanoTime();
             p.play();
             awaitPlaying(p);
@@ -240,7 +245,7 @@ public final class EgressSession implements EgressHandle {
             }
             // Web sources end "now", as upstream: the file's duration is the wall time between PLAYING and the stop.
             long endedAt = tracker.nowNs();
-            finishPipeline(p);
+            finishPipeline(source, p);
             p.close();
             pipeline = null;
             source.close();
@@ -336,10 +341,11 @@ public final class EgressSession implements EgressHandle {
         return stopRequested.join();
     }
 
-    /** Sends EOS and waits until every sink has flushed, or fails with "pipeline frozen". */
-    private void finishPipeline(RecordingPipeline p) throws InterruptedException {
-        p.sendEos();
-        CompletableFuture<Object> first = CompletableFuture.anyOf(p.eos(), p.failed());
+    /** Ends the source and the beds, and waits until every output is finalised, or fails with "pipeline frozen". */
+    private void finishPipeline(MediaSource source, RecordingPipeline p) throws InterruptedException {
+        source.endMedia();
+        p.endBeds();
+        CompletableFuture<Object> first = CompletableFuture.anyOf(p.outputsFinished(), p.failed());
         try {
             first.get(options.eosTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -524,6 +530,14 @@ public final class EgressSession implements EgressHandle {
     }
 
     // ------------------------------------------------------------------------------------------- helpers
+
+    /** Creates the output and the recording around it, in a new pipeline or the source's. */
+    private RecordingPipeline buildRecording(FilePlan file, org.freedesktop.gstreamer.Pipeline existing,
+            RecordingPipeline.Layout layout) {
+        sink = sinkProvider.create(file.type(), localFile, plan.audio(), plan.video());
+        return RecordingPipeline.build(plan.egressId(), existing, layout, plan.video(), plan.audio(), List.of(sink),
+                options.config().videoEncoderThreads());
+    }
 
     /** Waits for the background pipeline build, rethrowing its failure as it happened. */
     private static RecordingPipeline built(CompletableFuture<RecordingPipeline> f) throws InterruptedException {

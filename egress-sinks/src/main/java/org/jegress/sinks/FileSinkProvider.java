@@ -7,6 +7,7 @@ import org.freedesktop.gstreamer.Bin;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.GhostPad;
+import org.freedesktop.gstreamer.Pad;
 import org.jegress.api.plan.AudioPlan;
 import org.jegress.api.plan.MediaType;
 import org.jegress.api.plan.OutputType;
@@ -47,7 +48,9 @@ public final class FileSinkProvider implements OutputSinkProvider {
     @Override
     public OutputSink create(OutputType type, Path localFile, AudioPlan audio, VideoPlan video) {
         GstRuntime.ensureInitialized();
-        String sink = "filesink name=file buffer-mode=unbuffered location="
+        // async=false: the sink may join a pipeline that is already playing (a room connection's), where waiting
+        // for preroll would stall the state change.
+        String sink = "filesink name=file async=false buffer-mode=unbuffered location="
                 + GstDescription.quote(localFile.toAbsolutePath().toString());
         StringBuilder d = new StringBuilder();
         switch (type) {
@@ -90,10 +93,23 @@ public final class FileSinkProvider implements OutputSinkProvider {
         }
     }
 
+    private static Pad fileSinkPad(Bin bin) {
+        return bin.getElementByName("file").getStaticPad("sink");
+    }
+
     private record FileSink(Bin bin, Path localFile) implements OutputSink {
+        @Override
+        public Pad sinkPad() {
+            return fileSinkPad(bin);
+        }
     }
 
     private record Mp4Sink(Bin bin, Path localFile) implements OutputSink {
+        @Override
+        public Pad sinkPad() {
+            return fileSinkPad(bin);
+        }
+
         @Override
         public void finish() throws InterruptedException {
             Mp4Finaliser.defragment(localFile);

@@ -54,6 +54,12 @@ public final class EncoderChains {
 
     /** Name of the mixer every audio source feeds; it runs from time zero on a bed of silence. */
     public static final String AUDIO_MIXER = "audio_mixer";
+    /** Name of the live silence under the audio mix. */
+    public static final String AUDIO_BED = "audio_bed";
+    /** Name of the compositor video sources feed when they may come and go. */
+    public static final String VIDEO_MIXER = "video_mixer";
+    /** Name of the live black under the video composition. */
+    public static final String VIDEO_BED = "video_bed";
 
     /** What the mixer works in; every audio source is converted to it on the way in. */
     public static final String MIX_CAPS = "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2";
@@ -79,7 +85,7 @@ public final class EncoderChains {
             default:
                 throw new IllegalArgumentException("no encoder for " + a.codec());
         }
-        return "audiotestsrc name=audio_bed is-live=true wave=silence ! capsfilter caps=\"" + MIX_CAPS + "\" ! "
+        return "audiotestsrc name=" + AUDIO_BED + " is-live=true wave=silence ! capsfilter caps=\"" + MIX_CAPS + "\" ! "
                 + AUDIO_MIXER + ".  audiomixer name=" + AUDIO_MIXER
                 + " ! queue name=audio_queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000"
                 + " ! audioconvert ! audioresample"
@@ -87,10 +93,39 @@ public final class EncoderChains {
                 + " ! " + encoder;
     }
 
-    /** Conversion in front of the mixer for one audio source. */
-    public static String audioInput() {
+    /**
+     * Conversion in front of the mixer for one audio source. A source routed to one channel is folded to mono and
+     * panned hard to that side (agents left, callers right, for instance).
+     */
+    public static String audioInput(org.jegress.api.livekit.AudioChannel channel) {
+        String pan;
+        switch (channel) {
+            case AUDIO_CHANNEL_LEFT:
+                pan = " ! audio/x-raw,channels=1 ! audiopanorama panorama=-1.0 ! audioconvert";
+                break;
+            case AUDIO_CHANNEL_RIGHT:
+                pan = " ! audio/x-raw,channels=1 ! audiopanorama panorama=1.0 ! audioconvert";
+                break;
+            default:
+                pan = "";
+                break;
+        }
         return "queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000 ! audioconvert ! audioresample"
-                + " ! capsfilter caps=\"" + MIX_CAPS + "\"";
+                + pan + " ! capsfilter caps=\"" + MIX_CAPS + "\"";
+    }
+
+    /** Live black at the output size and rate: what shows while no video source has a picture. */
+    public static String blackBed(VideoPlan v) {
+        return "videotestsrc name=" + VIDEO_BED + " is-live=true pattern=black ! capsfilter caps=\"video/x-raw,"
+                + "format=I420,width=" + v.width() + ",height=" + v.height() + ",framerate=" + v.framerate()
+                + "/1,pixel-aspect-ratio=1/1\" ! " + VIDEO_MIXER + ".";
+    }
+
+    /** Scales one video source to the output size, keeping its aspect ratio with black borders. */
+    public static String videoInput(VideoPlan v) {
+        return "queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000 ! videoconvert"
+                + " ! videoscale add-borders=true ! capsfilter caps=\"video/x-raw,format=I420,width=" + v.width()
+                + ",height=" + v.height() + ",pixel-aspect-ratio=1/1\"";
     }
 
     /** Whether the plan's audio codec is one we encode. */

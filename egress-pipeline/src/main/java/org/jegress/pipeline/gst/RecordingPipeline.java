@@ -3,6 +3,7 @@ package org.jegress.pipeline.gst;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 import org.freedesktop.gstreamer.Bin;
 import org.freedesktop.gstreamer.Bus;
@@ -10,6 +11,7 @@ import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.GhostPad;
 import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.GstObject;
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadLinkException;
 import org.freedesktop.gstreamer.PadProbeReturn;
@@ -18,93 +20,109 @@ import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.StateChangeReturn;
 import org.freedesktop.gstreamer.event.EOSEvent;
 import org.jegress.api.error.EgressException;
+import org.jegress.api.error.ErrorCode;
+import org.jegress.api.livekit.AudioChannel;
 import org.jegress.api.plan.AudioPlan;
 import org.jegress.api.plan.VideoPlan;
 import org.jegress.pipeline.spi.OutputSink;
+import org.jegress.pipeline.spi.RecordingInputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One egress's GStreamer pipeline: source elements → one encode per media type → tee → every output bin.
- * Media stays inside GStreamer; Java only sees bus messages.
+ * The recording side of one egress's GStreamer pipeline: one encode per media type, teed to every output bin, or,
+ * for passthrough, the outputs alone. Sources connect through {@link RecordingInputs}. Media stays inside GStreamer;
+ * Java only sees bus messages and a few one-shot probes.
  *
- * <p>Bus callbacks arrive on gst1-java-core's dispatch thread and only complete futures; the listeners are held in
- * fields for the pipeline's lifetime so JNA cannot collect them while native code still calls them.
+ * <p>Audio always runs through a mixer on a bed of live silence, and (for room sources) video through a compositor on
+ * a bed of live black, so outputs get continuous media from the first instant whatever the sources do: start late,
+ * pause, stall, come and go. Outputs are finalised when EOS reaches their sinks, watched at each sink (a pipeline
+ * holding a webrtcbin never posts an EOS message).
+ *
+ * <p>Bus callbacks arrive on gst1-java-core's dispatch thread and only complete futures; callbacks and probes are
+ * held in fields for the pipeline's lifetime so JNA cannot collect them while native code may still call them.
  */
-public final class RecordingPipeline implements AutoCloseable {
+public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordingPipeline.class);
 
+    /** How sources feed the recording. */
+    public enum Layout {
+        /** Raw video straight into the encoder (a display capture always has a picture); audio into the mixer. */
+        DIRECT,
+        /** Raw video over black through a compositor, audio into the mixer: sources may come and go. */
+        COMPOSITE,
+        /** No encoding: sources feed encoded media straight into the outputs. */
+        PASSTHROUGH
+    }
+
+    /** How long a stalled video input keeps showing its last frame before the black bed shows through. */
+    static final long VIDEO_REPEAT_NS = 500_000_000L;
+
     private final Pipeline pipeline;
+    private final boolean ownsPipeline;
+    private final Layout layout;
+    private final VideoPlan video;
     private final List<String> descriptions = new ArrayList<>();
+    private final List<OutputSink> outputs;
+    private final List<EosWatch> sinkWatches = new ArrayList<>();
+    private final List<Element> beds = new ArrayList<>();
+    private final List<Element> added = new ArrayList<>();
     private final CompletableFuture<Void> flowing = new CompletableFuture<>();
-    /** One-shot probe marking the first buffer a source produces; held here so JNA keeps the callback alive. */
+    private final CompletableFuture<Void> failed = new CompletableFuture<>();
+    private final Bus.ERROR onError;
+    private final Bus.WARNING onWarning;
+    /** One-shot probe marking the first buffer of the recording; held here so JNA keeps the callback alive. */
     private final Pad.PROBE firstBuffer = (pad, info) -> {
         flowing.complete(null);
         return PadProbeReturn.REMOVE;
     };
-    private final CompletableFuture<Void> eos = new CompletableFuture<>();
-    private final CompletableFuture<Void> failed = new CompletableFuture<>();
-    private final Bus.EOS onEos;
-    private final Bus.ERROR onError;
-    private final Bus.WARNING onWarning;
-    private volatile boolean closed;
+    private volatile Predicate<GstObject> foreignErrors = src -> false;
     private Bin videoEncoder;
     private Bin audioEncoder;
+    private Element compositor;
+    private int inputs;
+    private volatile boolean closed;
 
-    private RecordingPipeline(String name) {
+    private RecordingPipeline(String name, Pipeline existing, Layout layout, VideoPlan video, List<OutputSink> outputs) {
         GstRuntime.ensureInitialized();
-        pipeline = new Pipeline(name);
-        onEos = source -> eos.complete(null);
+        this.ownsPipeline = existing == null;
+        this.pipeline = existing != null ? existing : new Pipeline(name);
+        this.layout = layout;
+        this.video = video;
+        this.outputs = List.copyOf(outputs);
         onError = (source, code, message) -> {
+            if (foreignErrors.test(source)) {
+                return;
+            }
             String where = source == null ? "pipeline" : source.getName();
             LOG.warn("GStreamer error from {}: {} (code {})", where, message, code);
-            failed.completeExceptionally(
-                    new EgressException(org.jegress.api.error.ErrorCode.INTERNAL, message));
+            failed.completeExceptionally(new EgressException(ErrorCode.INTERNAL, message));
         };
         onWarning = (source, code, message) ->
                 LOG.debug("GStreamer warning from {}: {}", source == null ? "?" : source.getName(), message);
         Bus bus = pipeline.getBus();
-        bus.connect(onEos);
         bus.connect(onError);
         bus.connect(onWarning);
     }
 
     /**
-     * Assembles everything downstream of the sources: encoders, tees and outputs. This is the slow part (plugin
-     * loading, encoder set-up), so the session builds it while the source is still starting, then calls
-     * {@link #attachSources}.
+     * Assembles the encoders (unless passthrough), tees and outputs. This is the slow part (plugin loading, encoder
+     * set-up), so for a display source the session builds it while the source is still starting.
      *
      * @param name pipeline name (the egress ID)
-     * @param video video plan; encoded when enabled
-     * @param audio audio plan; encoded when enabled
+     * @param existing a pipeline the source already runs (and keeps PLAYING), or null for a new one
+     * @param layout how sources feed the recording
+     * @param video video plan; encoded when enabled (except passthrough)
+     * @param audio audio plan; encoded when enabled (except passthrough)
      * @param outputs output bins with "video"/"audio" ghost pads
      * @param encoderThreads x264 threads, 0 = auto
      */
-    public static RecordingPipeline build(String name, VideoPlan video, AudioPlan audio, List<OutputSink> outputs,
-            int encoderThreads) {
-        RecordingPipeline p = new RecordingPipeline(name);
+    public static RecordingPipeline build(String name, Pipeline existing, Layout layout, VideoPlan video,
+            AudioPlan audio, List<OutputSink> outputs, int encoderThreads) {
+        RecordingPipeline p = new RecordingPipeline(name, existing, layout, video, outputs);
         try {
-            Element videoTee = null;
-            Element audioTee = null;
-            if (video.enabled()) {
-                p.videoEncoder = p.addChain(EncoderChains.video(video, encoderThreads));
-                videoTee = p.addTee(p.videoEncoder, EncoderChains.VIDEO_TEE);
-            }
-            if (audio.enabled()) {
-                p.audioEncoder = p.addChain(EncoderChains.audio(audio));
-                audioTee = p.addTee(p.audioEncoder, EncoderChains.AUDIO_TEE);
-            }
-            for (OutputSink out : outputs) {
-                Bin bin = out.bin();
-                p.pipeline.add(bin);
-                if (videoTee != null) {
-                    linkTee(videoTee, bin, "video");
-                }
-                if (audioTee != null) {
-                    linkTee(audioTee, bin, "audio");
-                }
-            }
+            p.assemble(audio, encoderThreads);
             return p;
         } catch (RuntimeException e) {
             p.close();
@@ -112,55 +130,38 @@ public final class RecordingPipeline implements AutoCloseable {
         }
     }
 
-    /**
-     * Adds the source elements in front of the encoders.
-     *
-     * @param videoSource raw video element; required when video is encoded
-     * @param audioSource raw audio element; required when audio is encoded
-     */
-    public void attachSources(Element videoSource, Element audioSource) {
-        attach(videoSource, videoEncoder, "video");
-        attachAudio(audioSource);
-    }
-
-    /** Feeds an audio source into the mixer, through a converter to the mixer's format. */
-    private void attachAudio(Element source) {
-        if (audioEncoder == null) {
+    private void assemble(AudioPlan audio, int encoderThreads) {
+        for (OutputSink out : outputs) {
+            add(out.bin());
+            sinkWatches.add(EosWatch.on(out.sinkPad()));
+        }
+        if (layout == Layout.PASSTHROUGH) {
             return;
         }
-        if (source == null) {
-            throw EgressException.internal("audio enabled but the source has no audio", null);
-        }
-        Element mixer = audioEncoder.getElementByName(EncoderChains.AUDIO_MIXER);
-        Pad mixerInput = mixer.getRequestPad("sink_%u");
-        GhostPad input = new GhostPad("audio_" + mixerInput.getName(), mixerInput);
-        audioEncoder.addPad(input);
-        Bin convert = Gst.parseBinFromDescription(EncoderChains.audioInput(), true);
-        pipeline.addMany(source, convert);
-        try {
-            if (!source.link(convert)) {
-                throw EgressException.internal("failed to link the audio source", null);
+        if (video.enabled()) {
+            String chain = EncoderChains.video(video, encoderThreads);
+            if (layout == Layout.COMPOSITE) {
+                chain = EncoderChains.blackBed(video) + " compositor name=" + EncoderChains.VIDEO_MIXER
+                        + " background=black ! " + chain;
             }
-            convert.getStaticPad("src").link(input);
-        } catch (PadLinkException e) {
-            throw EgressException.internal("failed to link the audio source to the mixer: " + e.getLinkResult(), e);
+            videoEncoder = addChain(chain);
+            if (layout == Layout.COMPOSITE) {
+                compositor = videoEncoder.getElementByName(EncoderChains.VIDEO_MIXER);
+                bed(videoEncoder.getElementByName(EncoderChains.VIDEO_BED));
+            }
+            linkToOutputs(addTee(videoEncoder, EncoderChains.VIDEO_TEE), "video");
         }
-        // The recording's audio starts with the bed of silence, not when the source's sound arrives.
-        audioEncoder.getElementByName("audio_bed").getStaticPad("src").addProbe(PadProbeType.BUFFER, firstBuffer);
+        if (audio.enabled()) {
+            audioEncoder = addChain(EncoderChains.audio(audio));
+            bed(audioEncoder.getElementByName(EncoderChains.AUDIO_BED));
+            linkToOutputs(addTee(audioEncoder, EncoderChains.AUDIO_TEE), "audio");
+        }
     }
 
-    private void attach(Element source, Bin encoder, String kind) {
-        if (encoder == null) {
-            return;
-        }
-        if (source == null) {
-            throw EgressException.internal(kind + " enabled but the source has no " + kind, null);
-        }
-        pipeline.add(source);
-        if (!source.link(encoder)) {
-            throw EgressException.internal("failed to link the " + kind + " source", null);
-        }
-        source.getSrcPads().get(0).addProbe(PadProbeType.BUFFER, firstBuffer);
+    /** A live source of silence or black: it marks the start of the recording and gets EOS when it ends. */
+    private void bed(Element bed) {
+        beds.add(bed);
+        bed.getStaticPad("src").addProbe(PadProbeType.BUFFER, firstBuffer);
     }
 
     /** Adds a parsed encoder bin. */
@@ -168,7 +169,7 @@ public final class RecordingPipeline implements AutoCloseable {
         descriptions.add(description);
         LOG.debug("encoder chain: {}", description);
         Bin encoder = Gst.parseBinFromDescription(description, true);
-        pipeline.add(encoder);
+        add(encoder);
         return encoder;
     }
 
@@ -177,54 +178,174 @@ public final class RecordingPipeline implements AutoCloseable {
         Element tee = ElementFactory.make("tee", teeName);
         // A tee with no output linked yet must not fail the pipeline (outputs can come and go).
         tee.set("allow-not-linked", true);
-        pipeline.add(tee);
+        add(tee);
         if (!upstream.link(tee)) {
             throw EgressException.internal("failed to link the " + teeName, null);
         }
         return tee;
     }
 
-    private static void linkTee(Element tee, Bin output, String padName) {
-        Pad sink = output.getStaticPad(padName);
-        if (sink == null) {
-            return;
+    private void linkToOutputs(Element tee, String padName) {
+        for (OutputSink out : outputs) {
+            Pad sink = out.bin().getStaticPad(padName);
+            if (sink != null) {
+                link(tee.getRequestPad("src_%u"), sink, padName + " to " + out.bin().getName());
+            }
         }
-        Pad src = tee.getRequestPad("src_%u");
+    }
+
+    private void add(Element e) {
+        pipeline.add(e);
+        added.add(e);
+    }
+
+    private static void link(Pad src, Pad sink, String what) {
         try {
             src.link(sink);
         } catch (PadLinkException e) {
-            throw EgressException.internal("failed to link " + padName + " branch to " + output.getName()
-                    + ": " + e.getLinkResult(), e);
+            throw EgressException.internal("failed to link " + what + ": " + e.getLinkResult(), e);
         }
-    }
-
-    /** Starts the pipeline; {@link #flowing()} completes once media flows. */
-    public void play() {
-        StateChangeReturn r = pipeline.play();
-        if (r == StateChangeReturn.FAILURE) {
-            failed.completeExceptionally(EgressException.internal("pipeline failed to start", null));
-        }
-    }
-
-    /** Asks every source to finish; {@link #eos()} completes when every sink has flushed. */
-    public void sendEos() {
-        pipeline.sendEvent(new EOSEvent());
     }
 
     /**
-     * Completes when a source produced its first buffer: the moment recording really starts (the file's time
-     * zero). The pipeline itself reports PLAYING only once the muxer wrote its first bytes, an encoder latency
-     * (~1 s) later.
+     * Errors posted by these elements are someone else's to handle (a room connection recovers from its webrtcbin's
+     * errors by rejoining) and do not fail the recording.
+     */
+    public void ignoreErrorsFrom(Predicate<GstObject> owner) {
+        this.foreignErrors = owner;
+    }
+
+    // ------------------------------------------------------------------------------------------- inputs
+
+    @Override
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    @Override
+    public Pad videoInput() {
+        if (videoEncoder == null) {
+            throw EgressException.internal("this recording has no video input", null);
+        }
+        if (layout == Layout.DIRECT) {
+            Pad direct = videoEncoder.getStaticPad("sink");
+            direct.addProbe(PadProbeType.BUFFER, firstBuffer);
+            return direct;
+        }
+        // Full frame over the black bed, aspect ratio kept with borders; a stalled input falls back to black.
+        Pad mixer = compositor.getRequestPad("sink_%u");
+        mixer.set("zorder", 1);
+        mixer.set("max-last-buffer-repeat", VIDEO_REPEAT_NS);
+        return converter(EncoderChains.videoInput(video), exposed(videoEncoder, mixer), "video");
+    }
+
+    @Override
+    public Pad audioInput(AudioChannel channel) {
+        if (audioEncoder == null) {
+            throw EgressException.internal("this recording has no audio input", null);
+        }
+        Pad mixer = audioEncoder.getElementByName(EncoderChains.AUDIO_MIXER).getRequestPad("sink_%u");
+        return converter(EncoderChains.audioInput(channel), exposed(audioEncoder, mixer), "audio");
+    }
+
+    @Override
+    public Pad passthroughInput(String kind) {
+        if (layout != Layout.PASSTHROUGH || outputs.isEmpty()) {
+            throw EgressException.internal("this recording has no passthrough input", null);
+        }
+        Pad in = outputs.get(0).bin().getStaticPad(kind);
+        if (in == null) {
+            throw EgressException.internal("the output takes no " + kind, null);
+        }
+        in.addProbe(PadProbeType.BUFFER, firstBuffer);
+        return in;
+    }
+
+    /** A ghost pad on {@code encoder} for a mixer pad inside it, so elements outside the bin can link to it. */
+    private static Pad exposed(Bin encoder, Pad inner) {
+        GhostPad ghost = new GhostPad(inner.getName(), inner);
+        ghost.setActive(true);
+        encoder.addPad(ghost);
+        return ghost;
+    }
+
+    /** A converter bin in front of {@code target}, added and running; returns its sink pad for the source. */
+    private Pad converter(String description, Pad target, String kind) {
+        Bin convert = Gst.parseBinFromDescription(description, true);
+        convert.setName(kind + "_input_" + inputs++);
+        add(convert);
+        link(convert.getStaticPad("src"), target, kind + " input");
+        if (isRunning()) {
+            convert.syncStateWithParent();
+        }
+        return convert.getStaticPad("sink");
+    }
+
+    @Override
+    public void release(Pad input) {
+        Element owner = input.getParentElement();
+        if (owner == null || !added.contains(owner) || layout == Layout.DIRECT) {
+            return;
+        }
+        Pad out = owner.getStaticPad("src");
+        Pad peer = out.getPeer();
+        owner.stop();
+        pipeline.remove(owner);
+        added.remove(owner);
+        if (peer instanceof GhostPad ghost) {
+            Pad inner = ghost.getTarget();
+            Element encoder = ghost.getParentElement();
+            ghost.setTarget(null);
+            encoder.removePad(ghost);
+            if (inner != null) {
+                inner.getParentElement().releaseRequestPad(inner);
+            }
+        }
+    }
+
+    private boolean isRunning() {
+        return pipeline.isPlaying();
+    }
+
+    // ------------------------------------------------------------------------------------------- lifecycle
+
+    /**
+     * Starts the recording: plays the pipeline if it is ours, otherwise brings the added elements to the running
+     * pipeline's state. {@link #flowing()} completes once media flows.
+     */
+    public void play() {
+        if (ownsPipeline) {
+            if (pipeline.play() == StateChangeReturn.FAILURE) {
+                failed.completeExceptionally(EgressException.internal("pipeline failed to start", null));
+            }
+            return;
+        }
+        for (Element e : List.copyOf(added)) {
+            e.syncStateWithParent();
+        }
+    }
+
+    /** Ends the beds: with the sources' own EOS, the encoders drain and every output finalises. */
+    public void endBeds() {
+        for (Element bed : beds) {
+            bed.sendEvent(new EOSEvent());
+        }
+    }
+
+    /**
+     * Completes when a bed or a source produced the first buffer: the moment recording really starts (the file's
+     * time zero).
      */
     public CompletableFuture<Void> flowing() {
         return flowing;
     }
 
-    public CompletableFuture<Void> eos() {
-        return eos;
+    /** Completes when EOS reached every output's sink, i.e. every output is finalised. */
+    public CompletableFuture<Void> outputsFinished() {
+        return CompletableFuture.allOf(sinkWatches.stream().map(EosWatch::eos).toArray(CompletableFuture[]::new));
     }
 
-    /** Completes exceptionally with the first error posted on the bus. */
+    /** Completes exceptionally with the first error posted on the bus (other than ignored ones). */
     public CompletableFuture<Void> failed() {
         return failed;
     }
@@ -242,18 +363,28 @@ public final class RecordingPipeline implements AutoCloseable {
         return PipelineGraph.dot(pipeline, verbose);
     }
 
-    /** Sets the pipeline to NULL and releases it. Idempotent. */
+    /**
+     * Releases what this recording added: the whole pipeline if it is ours, else its own elements (the source
+     * disposes of its pipeline). Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        pipeline.stop();
+        sinkWatches.forEach(EosWatch::close);
         Bus bus = pipeline.getBus();
-        bus.disconnect(onEos);
         bus.disconnect(onError);
         bus.disconnect(onWarning);
-        pipeline.dispose();
+        if (ownsPipeline) {
+            pipeline.stop();
+            pipeline.dispose();
+            return;
+        }
+        for (Element e : added) {
+            e.stop();
+            pipeline.remove(e);
+        }
     }
 }

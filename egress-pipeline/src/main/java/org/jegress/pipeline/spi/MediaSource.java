@@ -2,11 +2,14 @@ package org.jegress.pipeline.spi;
 
 import java.util.concurrent.CompletableFuture;
 
-import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.GstObject;
+import org.freedesktop.gstreamer.Pipeline;
+import org.jegress.api.plan.EgressPlan;
 
 /**
- * Raw media for one egress. The session calls {@link #prepare()} once, waits for {@link #startSignal()}, then asks
- * for the source elements, and finally {@link #close()}s the source whatever happened.
+ * Media for one egress. The session calls {@link #prepare()} once, waits for {@link #startSignal()}, then
+ * {@link #attach attaches} the source to the recording, {@link #endMedia() ends} its media when the recording stops,
+ * and finally {@link #close()}s the source whatever happened.
  */
 public interface MediaSource extends AutoCloseable {
 
@@ -28,11 +31,47 @@ public interface MediaSource extends AutoCloseable {
      */
     CompletableFuture<Void> endSignal();
 
-    /** An element (usually a bin with a ghost "src" pad) producing raw video, or null when the plan has no video. */
-    Element createVideoSource();
+    /**
+     * Connects the source's media to the recording, through the inputs handed out by {@code inputs}, and brings its
+     * elements to the pipeline's state. Called once, after the start signal; a source whose media comes and goes (room
+     * tracks) keeps using {@code inputs} afterwards, on its own threads.
+     */
+    void attach(RecordingInputs inputs);
 
-    /** An element producing raw audio, or null when the plan has no audio. */
-    Element createAudioSource();
+    /**
+     * Ends the source's media: sends EOS down everything it feeds into the recording, so the encoders drain and the
+     * outputs finalise. Called once, when the recording stops; must not block on the pipeline.
+     */
+    void endMedia();
+
+    /**
+     * Whether the source runs its own pipeline (a room connection's webrtcbin), which the recording then joins via
+     * {@link #pipeline()}; otherwise the recording builds its own pipeline, possibly before {@link #prepare()} ends.
+     */
+    default boolean ownsPipeline() {
+        return false;
+    }
+
+    /** The source's running pipeline, after {@link #prepare()}; only when {@link #ownsPipeline()}. */
+    default Pipeline pipeline() {
+        throw new UnsupportedOperationException("this source has no pipeline of its own");
+    }
+
+    /**
+     * The plan as the source completed it after {@link #prepare()}: a track's codec decides the container and
+     * fills the {@code {track_id}}-style filename placeholders. By default the plan is complete already.
+     */
+    default EgressPlan resolve(EgressPlan plan) {
+        return plan;
+    }
+
+    /**
+     * Whether the source handles errors posted by this element itself (a room connection rejoins when its
+     * webrtcbin fails); such errors then do not fail the recording.
+     */
+    default boolean handlesErrorsOf(GstObject element) {
+        return false;
+    }
 
     /** Short description for logs and status lines, e.g. "chromium on :97". */
     String describe();

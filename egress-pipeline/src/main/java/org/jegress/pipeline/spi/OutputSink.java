@@ -3,6 +3,7 @@ package org.jegress.pipeline.spi;
 import java.nio.file.Path;
 
 import org.freedesktop.gstreamer.Bin;
+import org.freedesktop.gstreamer.Pad;
 
 /**
  * One output's GStreamer side: a bin with ghost sink pads named {@code audio} and/or {@code video} accepting the
@@ -14,6 +15,9 @@ public interface OutputSink {
 
     /** The local file the bin writes. */
     Path localFile();
+
+    /** The sink pad of the bin's final sink: the output is finalised once EOS reaches it. */
+    Pad sinkPad();
 
     /**
      * Called once after every sink has received EOS and the recording pipeline is released, before the file is

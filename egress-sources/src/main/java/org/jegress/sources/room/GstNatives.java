@@ -6,7 +6,6 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 
-import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.Promise;
 import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.event.Event;
@@ -27,62 +26,6 @@ final class GstNatives {
 
         Pointer gst_promise_get_reply(Pointer promise);
 
-        com.sun.jna.NativeLong gst_pad_add_probe(Pointer pad, int mask, PadProbeCallback callback, Pointer data,
-                Pointer destroy);
-
-        void gst_pad_remove_probe(Pointer pad, com.sun.jna.NativeLong id);
-    }
-
-    /** {@code GstPadProbeReturn (*)(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)}. */
-    interface PadProbeCallback extends Callback {
-        int callback(Pointer pad, Pointer info, Pointer userData);
-    }
-
-    /** Decides about one downstream event, given its {@code GstEventType} value. */
-    interface EventDecision {
-        /** @return true to let the event pass, false to drop it */
-        boolean pass(int eventType);
-    }
-
-    /** GstPadProbeReturn values. */
-    static final int PROBE_DROP = 0;
-    static final int PROBE_OK = 1;
-
-    /**
-     * A downstream-event probe that looks at the native event type itself. gst1-java-core's event probes hand out
-     * Java wrappers from a cache keyed by address, and event memory is recycled: a new EOS can come back as the stale
-     * CapsEvent wrapper of an earlier event at the same address, so {@code instanceof EOSEvent} misses EOS at random.
-     * Holds its callback and pad for as long as it is installed.
-     */
-    static final class EventProbe {
-        // GstPadProbeInfo: type (4 bytes + padding), id (gulong), data at 2 * pointer size
-        private static final long INFO_DATA_OFFSET = 2L * Native.POINTER_SIZE;
-        // GstEvent: GstMiniObject (64 bytes on 64-bit, 36 on 32-bit... only 64-bit is supported) then type
-        private static final long EVENT_TYPE_OFFSET = 64;
-
-        private final Pad pad;
-        private final PadProbeCallback callback;
-        private final com.sun.jna.NativeLong id;
-
-        EventProbe(Pad pad, EventDecision decision) {
-            if (Native.POINTER_SIZE != 8) {
-                throw new IllegalStateException("64-bit GStreamer required");
-            }
-            this.pad = pad;
-            this.callback = (p, info, data) -> {
-                Pointer event = info.getPointer(INFO_DATA_OFFSET);
-                if (event == null) {
-                    return PROBE_OK;
-                }
-                return decision.pass(event.getInt(EVENT_TYPE_OFFSET)) ? PROBE_OK : PROBE_DROP;
-            };
-            this.id = api().gst_pad_add_probe(Natives.getRawPointer(pad),
-                    org.freedesktop.gstreamer.PadProbeType.EVENT_DOWNSTREAM.intValue(), callback, null, null);
-        }
-
-        void remove() {
-            api().gst_pad_remove_probe(Natives.getRawPointer(pad), id);
-        }
     }
 
     /** {@code void (*)(GObject *self, GParamSpec *pspec, gpointer user_data)}: "notify::…" signals. */

@@ -14,6 +14,7 @@ import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.GhostPad;
 import org.freedesktop.gstreamer.Pad;
+import org.jegress.pipeline.gst.PadEventProbe;
 import org.freedesktop.gstreamer.PadLinkException;
 import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
@@ -66,7 +67,7 @@ public final class SubscribedTrack {
     private final Bin bin;
     private final Element valve;
     private final Element queue;
-    private final GstNatives.EventProbe upstreamEosWatch;
+    private final PadEventProbe upstreamEosWatch;
     private final Pad gate;
     private final Pad.PROBE gateProbe;
     private final Element depay;
@@ -105,7 +106,7 @@ public final class SubscribedTrack {
     private final Pad valveSink;
     // JNA callbacks (keyframe tap, event watch), held for the bin's lifetime; both fire rarely, never per packet
     private final GstNatives.HandoffCallback onKeyframe;
-    private final GstNatives.EventProbe eventWatch;
+    private final PadEventProbe eventWatch;
     private volatile boolean capsSeen;
     private final CompletableFuture<Void> eosOut = new CompletableFuture<>();
 
@@ -159,7 +160,7 @@ public final class SubscribedTrack {
         // (not-negotiated), which stops the track's streaming thread for good.
         boolean pinCaps = codec == TrackCodec.VP8 || codec == TrackCodec.VP9;
         depaySrc = depay.getStaticPad("src");
-        eventWatch = new GstNatives.EventProbe(depaySrc, type -> {
+        eventWatch = new PadEventProbe(depaySrc, type -> {
             if (type == EOS_TYPE) {
                 LOG.debug("EOS of track {} left the depayloader", info.sid());
                 eosOut.complete(null);
@@ -176,7 +177,7 @@ public final class SubscribedTrack {
         ghostSink = new GhostPad("sink", valve.getStaticPad("sink"));
         // EOS from webrtcbin (BYE, inactive m-line): close the valve at once and end the track the orderly way
         valveSink = valve.getStaticPad("sink");
-        upstreamEosWatch = new GstNatives.EventProbe(valveSink, type -> {
+        upstreamEosWatch = new PadEventProbe(valveSink, type -> {
             if (type != EOS_TYPE) {
                 return true;
             }

@@ -31,7 +31,7 @@
  * The consumer must: link {@link org.jegress.sources.room.SubscribedTrack#src()} to its branch, bring the branch to
  * the pipeline's state, then call {@link org.jegress.sources.room.SubscribedTrack#start()} (media pushed into a branch
  * that is not running would stop the track's streaming thread); give sinks it adds to the running live pipeline
- * {@code async=false}; wait for EOS at its own sinks ({@link org.jegress.sources.room.EosWatch}) because a pipeline
+ * {@code async=false}; wait for EOS at its own sinks ({@link org.jegress.pipeline.gst.EosWatch}) because a pipeline
  * holding webrtcbin never posts a pipeline-level EOS; and never let its branch fail: with BUNDLE all tracks share one
  * transport and webrtcbin 1.22 hands a failing flow return back to the network source, which stops every track (the
  * connection then notices the dead transport and rejoins). Delivered caps: Opus {@code audio/x-opus}, PCMU/PCMA

@@ -2,13 +2,18 @@ package org.jegress.sources.web;
 
 import java.util.concurrent.CompletableFuture;
 
-import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.Bin;
 import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.PadLinkException;
+import org.freedesktop.gstreamer.event.EOSEvent;
 import org.jegress.api.error.EgressException;
+import org.jegress.api.livekit.AudioChannel;
 import org.jegress.api.plan.EgressPlan;
 import org.jegress.pipeline.gst.GstDescription;
 import org.jegress.pipeline.gst.GstRuntime;
 import org.jegress.pipeline.spi.MediaSource;
+import org.jegress.pipeline.spi.RecordingInputs;
 import org.jegress.pipeline.spi.SourceContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +33,8 @@ final class WebSource implements MediaSource {
     private VirtualDisplay display;
     private PulseServer pulse;
     private ChromiumBrowser chrome;
+    private Bin videoBin;
+    private Bin audioBin;
     private volatile boolean closed;
 
     WebSource(EgressPlan plan, SourceContext context) {
@@ -92,13 +99,44 @@ final class WebSource implements MediaSource {
         return end;
     }
 
-    // Bin descriptions end in an explicit capsfilter: the parser reads bare caps only between two elements.
     @Override
-    public Element createVideoSource() {
-        return Gst.parseBinFromDescription("ximagesrc display-name=" + GstDescription.quote(display.display())
+    public void attach(RecordingInputs inputs) {
+        if (plan.video().enabled()) {
+            videoBin = connect(inputs, videoSource(), inputs.videoInput(), "video");
+        }
+        if (plan.audio().enabled()) {
+            audioBin = connect(inputs, audioSource(), inputs.audioInput(AudioChannel.AUDIO_CHANNEL_BOTH), "audio");
+        }
+    }
+
+    private static Bin connect(RecordingInputs inputs, Bin source, Pad input, String kind) {
+        inputs.pipeline().add(source);
+        try {
+            source.getStaticPad("src").link(input);
+        } catch (PadLinkException e) {
+            throw EgressException.internal("failed to link the " + kind + " capture: " + e.getLinkResult(), e);
+        }
+        source.syncStateWithParent();
+        return source;
+    }
+
+    @Override
+    public void endMedia() {
+        for (Bin bin : new Bin[] {videoBin, audioBin}) {
+            if (bin != null) {
+                bin.sendEvent(new EOSEvent());
+            }
+        }
+    }
+
+    // Bin descriptions end in an explicit capsfilter: the parser reads bare caps only between two elements.
+    private Bin videoSource() {
+        Bin bin = Gst.parseBinFromDescription("ximagesrc display-name=" + GstDescription.quote(display.display())
                 + " use-damage=false show-pointer=false ! capsfilter caps=\"video/x-raw,framerate="
                 + plan.video().framerate() + "/1\"",
                 true);
+        bin.setName("display_capture");
+        return bin;
     }
 
     /**
@@ -107,12 +145,13 @@ final class WebSource implements MediaSource {
      * would be stamped with the same time and dropped. re-timestamp stamps buffers with their capture time instead
      * of resampling towards the clock ("skew"), which keeps sound and picture in sync without clicks.
      */
-    @Override
-    public Element createAudioSource() {
-        return Gst.parseBinFromDescription("pulsesrc provide-clock=false slave-method=re-timestamp server="
+    private Bin audioSource() {
+        Bin bin = Gst.parseBinFromDescription("pulsesrc provide-clock=false slave-method=re-timestamp server="
                 + GstDescription.quote(pulse.server())
                 + " device=" + GstDescription.quote(pulse.monitorDevice())
                 + " client-name=egress ! capsfilter caps=\"audio/x-raw,channels=2\"", true);
+        bin.setName("sound_capture");
+        return bin;
     }
 
     @Override

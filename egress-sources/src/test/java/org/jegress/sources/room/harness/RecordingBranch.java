@@ -9,7 +9,7 @@ import org.freedesktop.gstreamer.Bin;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pipeline;
-import org.jegress.sources.room.EosWatch;
+import org.jegress.pipeline.gst.EosWatch;
 import org.jegress.sources.room.SubscribedTrack;
 
 /**
