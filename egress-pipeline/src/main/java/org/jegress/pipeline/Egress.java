@@ -9,6 +9,7 @@ import org.jegress.api.plan.EgressIds;
 import org.jegress.api.plan.EgressPlan;
 import org.jegress.api.plan.EgressPlanner;
 import org.jegress.api.plan.FilePlan;
+import org.jegress.api.plan.OutputType;
 import org.jegress.api.rpc.StartEgressRequest;
 import org.jegress.api.storage.Uploader;
 import org.jegress.api.storage.UploaderProvider;
@@ -57,24 +58,31 @@ public final class Egress {
     }
 
     /**
-     * Checks that the classpath has a source, a sink and an uploader for the plan, without starting anything.
+     * Checks that the classpath has a source, sinks and an uploader for the plan, without starting anything. (A track
+     * egress's container is only known once the track is: any of OGG, MP4 and WebM may then be needed.)
      *
      * @throws EgressException "… is not yet supported" naming what is missing
      */
     public static void checkSupported(EgressPlan plan) {
         sourceFor(plan);
-        FilePlan file = plan.file().orElseThrow(() -> EgressException.invalidInput("output"));
-        sinkFor(file);
-        uploaderProviderFor(file);
+        if (plan.file().isEmpty() && plan.webSocket().isEmpty()) {
+            throw EgressException.invalidInput("output");
+        }
+        plan.file().ifPresent(file -> {
+            if (file.type() != OutputType.UNKNOWN_FILE) {
+                sinkFor(file.type());
+            }
+            uploaderProviderFor(file);
+        });
+        plan.webSocket().ifPresent(ws -> sinkFor(OutputType.RAW));
     }
 
     /** Starts an already validated plan. */
     public static EgressHandle start(EgressPlan plan, EgressOptions options) {
+        checkSupported(plan);
         SourceProvider source = sourceFor(plan);
-        FilePlan file = plan.file().orElseThrow(() -> EgressException.invalidInput("output"));
-        OutputSinkProvider sink = sinkFor(file);
-        Uploader uploader = uploaderFor(file, options);
-        EgressSession session = new EgressSession(plan, options, source, sink, uploader);
+        Uploader uploader = plan.file().map(file -> uploaderFor(file, options)).orElseGet(NoUpload::new);
+        EgressSession session = new EgressSession(plan, options, source, Egress::sinkFor, uploader);
         session.start();
         return session;
     }
@@ -90,13 +98,14 @@ public final class Egress {
                         : ""));
     }
 
-    private static OutputSinkProvider sinkFor(FilePlan file) {
+    private static OutputSinkProvider sinkFor(OutputType type) {
         for (OutputSinkProvider p : ServiceLoader.load(OutputSinkProvider.class)) {
-            if (p.supports(file.type())) {
+            if (p.supports(type)) {
                 return p;
             }
         }
-        throw EgressException.notSupported(file.type().name().toLowerCase(Locale.ROOT) + " output");
+        throw EgressException.notSupported(type == OutputType.RAW ? "websocket output"
+                : type.name().toLowerCase(Locale.ROOT) + " output");
     }
 
     private static Uploader uploaderFor(FilePlan file, EgressOptions options) {

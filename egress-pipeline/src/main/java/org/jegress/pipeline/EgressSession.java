@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.jegress.api.config.SessionLimits;
@@ -22,9 +23,12 @@ import org.jegress.api.error.EgressException;
 import org.jegress.api.livekit.EgressInfo;
 import org.jegress.api.livekit.EgressStatus;
 import org.jegress.api.livekit.FileInfo;
+import org.jegress.api.livekit.StreamInfo;
 import org.jegress.api.manifest.Manifest;
 import org.jegress.api.plan.EgressPlan;
 import org.jegress.api.plan.FilePlan;
+import org.jegress.api.plan.OutputType;
+import org.jegress.api.plan.SourceKind;
 import org.jegress.api.status.EgressStatusTracker;
 import org.jegress.api.status.EndReason;
 import org.jegress.api.storage.Uploader;
@@ -32,7 +36,9 @@ import org.jegress.pipeline.gst.RecordingPipeline;
 import org.jegress.pipeline.spi.MediaSource;
 import org.jegress.pipeline.spi.OutputSink;
 import org.jegress.pipeline.spi.OutputSinkProvider;
+import org.jegress.pipeline.spi.OutputTarget;
 import org.jegress.pipeline.spi.SourceContext;
+import org.jegress.pipeline.spi.SourceListener;
 import org.jegress.pipeline.spi.SourceProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +53,10 @@ public final class EgressSession implements EgressHandle {
 
     private static final Logger LOG = LoggerFactory.getLogger(EgressSession.class);
 
-    private final EgressPlan plan;
+    private volatile EgressPlan plan;
     private final EgressOptions options;
     private final SourceProvider sourceProvider;
-    private final OutputSinkProvider sinkProvider;
+    private final Function<OutputType, OutputSinkProvider> sinkProviders;
     private final Uploader uploader;
     private final Path workDir;
     private final EgressStatusTracker tracker;
@@ -62,20 +68,32 @@ public final class EgressSession implements EgressHandle {
     private final CompletableFuture<EgressInfo> done = new CompletableFuture<>();
     private final Object lifecycle = new Object();
 
-    private volatile boolean awaitingStartSignal = true;
+    private volatile boolean awaitingStartSignal;
     private volatile RecordingPipeline pipeline;
     /** The pipeline being built in the background while the source starts. */
     private volatile CompletableFuture<RecordingPipeline> building;
     private volatile Path localFile;
-    private volatile OutputSink sink;
+    private volatile OutputSink fileSink;
+    private volatile List<OutputSink> outputs = List.of();
     private volatile long startedAtNs;
+    /** Relays source events to the outputs. */
+    private final SourceListener sourceListener = new SourceListener() {
+        @Override
+        public void trackMuted(String trackId, boolean muted) {
+            for (OutputSink o : outputs) {
+                o.trackMuted(muted);
+            }
+        }
+    };
 
     EgressSession(EgressPlan plan, EgressOptions options, SourceProvider sourceProvider,
-            OutputSinkProvider sinkProvider, Uploader uploader) {
+            Function<OutputType, OutputSinkProvider> sinkProviders, Uploader uploader) {
         this.plan = plan;
         this.options = options;
         this.sourceProvider = sourceProvider;
-        this.sinkProvider = sinkProvider;
+        this.sinkProviders = sinkProviders;
+        // only a page can be waiting for a start signal; a room source starts with its first media
+        this.awaitingStartSignal = plan.sourceKind() == SourceKind.WEB;
         this.uploader = uploader;
         this.workDir = options.workRoot().resolve(plan.egressId());
         this.tracker = new EgressStatusTracker(plan.info(), options.clock());
@@ -197,22 +215,22 @@ public final class EgressSession implements EgressHandle {
         try {
             Files.createDirectories(workDir);
             startSessionLimitTimer();
-            FilePlan file = plan.file().orElseThrow(() -> EgressException.invalidInput("output"));
-            localFile = uploader.directPath(file.storagePath())
-                    .orElse(workDir.resolve(Path.of(file.storagePath()).getFileName()));
-            Files.createDirectories(localFile.toAbsolutePath().getParent());
 
             long t0 = System.nanoTime();
-            source = sourceProvider.create(plan, new SourceContext(options.config(), workDir, options.clock()));
+            source = sourceProvider.create(plan, new SourceContext(options.config(), workDir, options.clock(),
+                    sourceListener));
             MediaSource src = source;
             if (!source.ownsPipeline()) {
                 // Encoders and outputs do not depend on the source: build them while the source starts up.
-                building = CompletableFuture.supplyAsync(() -> buildRecording(file, null, RecordingPipeline.Layout.DIRECT));
+                building = CompletableFuture.supplyAsync(() -> buildRecording(null, RecordingPipeline.Layout.DIRECT));
                 building.thenAccept(built -> pipeline = built);
             }
             LOG.info("{}: preparing {}", plan.egressId(), source.describe());
             source.prepare();
             long prepared = System.nanoTime();
+            if (source.ownsPipeline()) {
+                adopt(source.resolve(plan));
+            }
 
             if (!awaitStart(source)) {
                 return;
@@ -220,16 +238,23 @@ public final class EgressSession implements EgressHandle {
             long startSignal = System.nanoTime();
 
             if (source.ownsPipeline()) {
-                p = buildRecording(file, source.pipeline(), plan.video().enabled() || plan.audio().enabled()
-                        ? RecordingPipeline.Layout.COMPOSITE : RecordingPipeline.Layout.PASSTHROUGH);
+                p = buildRecording(source.pipeline(), plan.remuxes()
+                        ? RecordingPipeline.Layout.PASSTHROUGH : RecordingPipeline.Layout.COMPOSITE);
                 pipeline = p;
             } else {
                 p = built(building);
             }
             p.ignoreErrorsFrom(src::handlesErrorsOf);
-            source.attach(p);
             long built = System.nanoTime();
-            p.play();
+            if (source.ownsPipeline()) {
+                // The source's pipeline already runs: the recording must too before a track feeds it, or the
+                // track's streaming thread would hit a flushing branch and stop.
+                p.play();
+                source.attach(p);
+            } else {
+                source.attach(p);
+                p.play();
+            }
             awaitPlaying(p);
             LOG.info("{}: timings: source ready {} ms, start signal {} ms, pipeline built {} ms, media flowing {} ms",
                     plan.egressId(), ms(prepared - t0), ms(startSignal - prepared), ms(built - startSignal),
@@ -239,18 +264,21 @@ public final class EgressSession implements EgressHandle {
                 return;
             }
 
-            EndReason reason = awaitEnd(source, p);
-            if (reason == null) {
-                return;
-            }
-            // Web sources end "now", as upstream: the file's duration is the wall time between PLAYING and the stop.
+            Throwable sourceError = awaitEnd(source, p);
             long endedAt = tracker.nowNs();
             finishPipeline(source, p);
             p.close();
             pipeline = null;
             source.close();
-            sink.finish();
-            finalizeOutputs(file, endedAt);
+            for (OutputSink o : outputs) {
+                o.finish();
+            }
+            finalizeOutputs(endedAt);
+            if (sourceError != null) {
+                // What was recorded is finalised and kept; the egress still reports that it ended early.
+                fail(asEgress(sourceError));
+                return;
+            }
             synchronized (lifecycle) {
                 EgressStatus s = tracker.status();
                 if (s == EgressStatus.EGRESS_ACTIVE || s == EgressStatus.EGRESS_ENDING) {
@@ -263,11 +291,35 @@ public final class EgressSession implements EgressHandle {
             Thread.currentThread().interrupt();
             fail(EgressException.internal("interrupted", e));
         } catch (IOException | RuntimeException e) {
-            LOG.error("{}: unexpected failure", plan.egressId(), e);
-            fail(EgressException.internal(String.valueOf(e.getMessage()), e));
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            if (cause instanceof EgressException ee) {
+                fail(ee);
+            } else {
+                LOG.error("{}: unexpected failure", plan.egressId(), e);
+                fail(EgressException.internal(String.valueOf(cause.getMessage()), cause));
+            }
         } finally {
             cleanup(source, p);
         }
+    }
+
+    /** Takes over the plan as the source completed it (file names and containers that depended on the room). */
+    private void adopt(EgressPlan resolved) {
+        if (resolved == plan) {
+            return;
+        }
+        plan = resolved;
+        tracker.update(b -> {
+            for (int i = 0; i < b.getFileResultsCount() && i < resolved.info().getFileResultsCount(); i++) {
+                b.setFileResults(i, b.getFileResults(i).toBuilder()
+                        .setFilename(resolved.info().getFileResults(i).getFilename()));
+            }
+            if (b.hasFile() && b.getFileResultsCount() > 0) {
+                b.setFile(b.getFileResults(0));
+            }
+            return b;
+        });
     }
 
     /** Waits for the start signal; false if a stop, the source's end or a limit came first (ABORTED). */
@@ -324,21 +376,22 @@ public final class EgressSession implements EgressHandle {
         return true;
     }
 
-    /** Waits until something ends the recording; returns the end reason, or null if the pipeline failed. */
-    private EndReason awaitEnd(MediaSource source, RecordingPipeline p) throws InterruptedException {
+    /**
+     * Waits until something ends the recording. Returns the source's error if it ended abnormally (the recording is
+     * still finalised); throws if the pipeline failed (nothing can be finalised then).
+     */
+    private Throwable awaitEnd(MediaSource source, RecordingPipeline p) throws InterruptedException {
         CompletableFuture<Object> first = CompletableFuture.anyOf(stopRequested, p.failed(),
                 source.endSignal().handle((v, e) -> e == null ? EndReason.SOURCE_CLOSED : e));
         Object result = join(first);
         if (p.failed().isCompletedExceptionally() && !stopRequested.isDone()) {
             throw asEgress(causeOf(p.failed()));
         }
-        if (result instanceof Throwable && !stopRequested.isDone()) {
-            throw asEgress((Throwable) result);
-        }
+        Throwable error = result instanceof Throwable && !stopRequested.isDone() ? (Throwable) result : null;
         if (!stopRequested.isDone()) {
             stop(EndReason.SOURCE_CLOSED);
         }
-        return stopRequested.join();
+        return error;
     }
 
     /** Ends the source and the beds, and waits until every output is finalised, or fails with "pipeline frozen". */
@@ -355,7 +408,36 @@ public final class EgressSession implements EgressHandle {
         }
     }
 
-    private void finalizeOutputs(FilePlan file, long endedAt) throws IOException {
+    private void finalizeOutputs(long endedAt) throws IOException {
+        endStreams(endedAt, null);
+        if (fileSink != null) {
+            finalizeFile(plan.file().orElseThrow(), endedAt);
+        }
+    }
+
+    /** Stream results end with the recording: FINISHED, or FAILED with the egress's error. */
+    private void endStreams(long endedAt, String error) {
+        tracker.update(b -> {
+            for (int i = 0; i < b.getStreamResultsCount(); i++) {
+                StreamInfo.Builder si = b.getStreamResults(i).toBuilder();
+                if (si.getStatus() == StreamInfo.Status.ACTIVE) {
+                    si.setEndedAt(endedAt).setDuration(endedAt - (si.getStartedAt() == 0 ? endedAt : si.getStartedAt()));
+                    if (error == null) {
+                        si.setStatus(StreamInfo.Status.FINISHED);
+                    } else {
+                        si.setStatus(StreamInfo.Status.FAILED).setError(error);
+                    }
+                }
+                b.setStreamResults(i, si);
+            }
+            if (b.hasStream()) {
+                b.setStream(b.getStream().toBuilder().clearInfo().addAllInfo(b.getStreamResultsList()));
+            }
+            return b;
+        });
+    }
+
+    private void finalizeFile(FilePlan file, long endedAt) throws IOException {
         recordFile(endedAt, Files.size(localFile), null);
         String location;
         try {
@@ -459,6 +541,14 @@ public final class EgressSession implements EgressHandle {
         }
         if (tracker.status() == EgressStatus.EGRESS_FAILED) {
             recordPartialFile();
+            endStreams(tracker.nowNs(), tracker.snapshot().getError());
+        }
+        for (OutputSink o : outputs) {
+            try {
+                o.close();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: closing output: {}", plan.egressId(), e.toString());
+            }
         }
         uploader.close();
         deleteWorkDir();
@@ -531,12 +621,36 @@ public final class EgressSession implements EgressHandle {
 
     // ------------------------------------------------------------------------------------------- helpers
 
-    /** Creates the output and the recording around it, in a new pipeline or the source's. */
-    private RecordingPipeline buildRecording(FilePlan file, org.freedesktop.gstreamer.Pipeline existing,
+    /** Creates the outputs and the recording around them, in a new pipeline or the source's. */
+    private RecordingPipeline buildRecording(org.freedesktop.gstreamer.Pipeline existing,
             RecordingPipeline.Layout layout) {
-        sink = sinkProvider.create(file.type(), localFile, plan.audio(), plan.video());
-        return RecordingPipeline.build(plan.egressId(), existing, layout, plan.video(), plan.audio(), List.of(sink),
-                options.config().videoEncoderThreads());
+        EgressPlan pl = plan;
+        List<OutputSink> created = new ArrayList<>();
+        try {
+            Optional<FilePlan> file = pl.file();
+            if (file.isPresent()) {
+                FilePlan f = file.get();
+                Path local = uploader.directPath(f.storagePath())
+                        .orElse(workDir.resolve(Path.of(f.storagePath()).getFileName()));
+                Files.createDirectories(local.toAbsolutePath().getParent());
+                localFile = local;
+                fileSink = sinkProviders.apply(f.type()).create(new OutputTarget.File(f.type(), local), pl.audio(),
+                        pl.video());
+                created.add(fileSink);
+            }
+            if (pl.webSocket().isPresent()) {
+                created.add(sinkProviders.apply(OutputType.RAW).create(
+                        new OutputTarget.WebSocket(pl.webSocket().get().url()), pl.audio(), pl.video()));
+            }
+            outputs = List.copyOf(created);
+            for (OutputSink o : created) {
+                o.open();
+            }
+            return RecordingPipeline.build(pl.egressId(), existing, layout, pl.video(), pl.audio(), created,
+                    options.config().videoEncoderThreads());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Waits for the background pipeline build, rethrowing its failure as it happened. */

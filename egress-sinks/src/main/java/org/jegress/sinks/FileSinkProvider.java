@@ -16,9 +16,10 @@ import org.jegress.pipeline.gst.GstDescription;
 import org.jegress.pipeline.gst.GstRuntime;
 import org.jegress.pipeline.spi.OutputSink;
 import org.jegress.pipeline.spi.OutputSinkProvider;
+import org.jegress.pipeline.spi.OutputTarget;
 
 /**
- * Writes MP4, OGG and MP3 files.
+ * Writes MP4, OGG, MP3 and WebM files, from encoded media (transcoded, or a track's own for a track egress).
  *
  * <p><b>MP4 is crash-safe</b>: while recording, mp4mux writes a fragmented MP4 (a fragment every
  * {@value #MP4_FRAGMENT_MS} ms) through an unbuffered file sink, so a killed process leaves a file that plays up
@@ -35,7 +36,8 @@ public final class FileSinkProvider implements OutputSinkProvider {
     /** Fragment length: bounds what a crash can lose. */
     static final int MP4_FRAGMENT_MS = 250;
 
-    private static final Set<OutputType> SUPPORTED = Set.of(OutputType.MP4, OutputType.OGG, OutputType.MP3);
+    private static final Set<OutputType> SUPPORTED = Set.of(OutputType.MP4, OutputType.OGG, OutputType.MP3,
+            OutputType.WEBM);
 
     /** Queue in front of each muxer input: absorbs interleaving waits without blocking the shared tee. */
     private static final String QUEUE = "queue max-size-buffers=0 max-size-bytes=0 max-size-time=3000000000";
@@ -46,11 +48,16 @@ public final class FileSinkProvider implements OutputSinkProvider {
     }
 
     @Override
-    public OutputSink create(OutputType type, Path localFile, AudioPlan audio, VideoPlan video) {
+    public OutputSink create(OutputTarget target, AudioPlan audio, VideoPlan video) {
+        if (!(target instanceof OutputTarget.File file) || !supports(target.type())) {
+            throw new IllegalArgumentException("not a file this sink writes: " + target);
+        }
+        OutputType type = file.type();
+        Path localFile = file.localFile();
         GstRuntime.ensureInitialized();
         // async=false: the sink may join a pipeline that is already playing (a room connection's), where waiting
         // for preroll would stall the state change.
-        String sink = "filesink name=file async=false buffer-mode=unbuffered location="
+        String sink = "filesink name=file sync=false async=false buffer-mode=unbuffered location="
                 + GstDescription.quote(localFile.toAbsolutePath().toString());
         StringBuilder d = new StringBuilder();
         switch (type) {
@@ -67,7 +74,17 @@ public final class FileSinkProvider implements OutputSinkProvider {
                 break;
             case OGG:
                 d.append("oggmux name=mux ! ").append(sink)
-                        .append(' ').append(QUEUE).append(" name=audio_in ! mux.audio_%u");
+                        .append(' ').append(QUEUE).append(" name=audio_in ! opusparse ! mux.audio_%u");
+                break;
+            case WEBM:
+                // Matroska is readable up to its last complete cluster after a crash; EOS adds cues and duration.
+                d.append("webmmux name=mux ! ").append(sink);
+                if (video.enabled()) {
+                    d.append(' ').append(QUEUE).append(" name=video_in ! mux.video_%u");
+                }
+                if (audio.enabled()) {
+                    d.append(' ').append(QUEUE).append(" name=audio_in ! opusparse ! mux.audio_%u");
+                }
                 break;
             case MP3:
                 d.append(QUEUE).append(" name=audio_in ! xingmux ! ").append(sink);

@@ -96,6 +96,26 @@ public class EgressException extends RuntimeException {
         return new EgressException(ErrorCode.UNAVAILABLE, "server is shutting down");
     }
 
+    /** "participant &lt;identity&gt; not found" (not_found): it did not join within 30 s. */
+    public static EgressException participantNotFound(String identity) {
+        return new EgressException(ErrorCode.NOT_FOUND, "participant " + identity + " not found");
+    }
+
+    /** "track &lt;id&gt; not found" (not_found): it was not published within 30 s. */
+    public static EgressException trackNotFound(String trackId) {
+        return new EgressException(ErrorCode.NOT_FOUND, "track " + trackId + " not found");
+    }
+
+    /** "failed to subscribe to track" (unavailable). */
+    public static EgressException subscriptionFailed(Throwable cause) {
+        return new EgressException(ErrorCode.UNAVAILABLE, "failed to subscribe to track", cause);
+    }
+
+    /** "recording ended early: connection to room failed" (unavailable): what was recorded is still kept. */
+    public static EgressException roomConnectionFailed() {
+        return new EgressException(ErrorCode.UNAVAILABLE, "recording ended early: connection to room failed");
+    }
+
     public static EgressException nonStreamingPipeline() {
         return new EgressException(ErrorCode.INVALID_ARGUMENT, "UpdateStream called on non-streaming egress");
     }

@@ -32,7 +32,10 @@ import org.jegress.api.livekit.Output;
 import org.jegress.api.livekit.ParticipantEgressRequest;
 import org.jegress.api.livekit.RoomCompositeEgressRequest;
 import org.jegress.api.livekit.SegmentedFileOutput;
+import org.jegress.api.livekit.StreamInfo;
+import org.jegress.api.livekit.StreamInfoList;
 import org.jegress.api.livekit.StreamOutput;
+import org.jegress.api.livekit.StreamProtocol;
 import org.jegress.api.livekit.TemplateSource;
 import org.jegress.api.livekit.TrackCompositeEgressRequest;
 import org.jegress.api.livekit.TrackEgressRequest;
@@ -44,7 +47,7 @@ import org.jegress.api.rpc.StartEgressRequest;
  * Validates a start request and resolves it into an {@link EgressPlan}, mirroring the Go egress's
  * {@code PipelineConfig.Update}: the same defaults, the same precedence rules and the same error messages.
  *
- * <p>Only file outputs are planned so far; stream, segment and image outputs are refused with
+ * <p>File and WebSocket outputs are planned so far; RTMP/SRT streams, segments and images are refused with
  * "… is not yet supported" until their sinks exist.
  */
 public final class EgressPlanner {
@@ -118,6 +121,9 @@ public final class EgressPlanner {
         private String filePath;
         private boolean fileDisableManifest;
         private StorageTarget fileStorage;
+        /** The requested path while it still depends on the room's tracks (SDK track-based requests). */
+        private String pendingPath;
+        private String webSocketUrl;
         private int outputCount;
 
         Draft(StartEgressRequest request) {
@@ -314,7 +320,10 @@ public final class EgressPlanner {
                     info.setFile(info.getFileResults(0));
                     break;
                 case WEBSOCKET_URL:
-                    throw EgressException.notSupported("websocket output");
+                    webSocket(req.getWebsocketUrl());
+                    // upstream reports the websocket in the deprecated result as well
+                    info.setStream(StreamInfoList.newBuilder().addAllInfo(info.getStreamResultsList()));
+                    break;
                 default:
                     throw EgressException.invalidInput("output");
             }
@@ -664,7 +673,7 @@ public final class EgressPlanner {
                 }
             }
             if (stream != null) {
-                throw EgressException.notSupported("stream output");
+                stream(stream.getProtocol(), stream.getUrlsList());
             }
             if (segment != null) {
                 throw EgressException.notSupported("segmented file output");
@@ -696,7 +705,8 @@ public final class EgressPlanner {
                                 out.getFile().getDisableManifest(), storage(storage));
                         break;
                     case STREAM:
-                        throw EgressException.notSupported("stream output");
+                        stream(out.getStream().getProtocol(), out.getStream().getUrlsList());
+                        break;
                     case SEGMENTS:
                         throw EgressException.notSupported("segmented file output");
                     case IMAGES:
@@ -714,6 +724,50 @@ public final class EgressPlanner {
             if (files == 1 && outputs.size() == 1) {
                 info.setFile(info.getFileResults(0));
             }
+        }
+
+        /** A stream output: a WebSocket (raw audio) is supported; RTMP and SRT are not yet. */
+        private void stream(StreamProtocol protocol, List<String> urls) {
+            boolean webSocket;
+            switch (protocol) {
+                case WEBSOCKET:
+                    webSocket = true;
+                    break;
+                case DEFAULT_PROTOCOL:
+                    if (urls.isEmpty()) {
+                        throw EgressException.invalidInput("stream protocol");
+                    }
+                    webSocket = isWebSocket(urls.get(0));
+                    if (!webSocket && !isStreamScheme(urls.get(0))) {
+                        throw EgressException.invalidUrl(urls.get(0), "invalid protocol");
+                    }
+                    break;
+                default:
+                    webSocket = false;
+                    break;
+            }
+            if (!webSocket) {
+                throw EgressException.notSupported("stream output");
+            }
+            if (urls.size() != 1) {
+                throw EgressException.invalidInput("websocket url");
+            }
+            webSocket(urls.get(0));
+            // a WebSocket carries audio only
+            if (audioEnabled && videoEnabled) {
+                videoEnabled = false;
+                videoDecoding = false;
+            }
+        }
+
+        private void webSocket(String url) {
+            if (!isWebSocket(url)) {
+                throw EgressException.invalidUrl(url, "invalid scheme");
+            }
+            webSocketUrl = url;
+            outputCount++;
+            info.addStreamResults(StreamInfo.newBuilder().setUrl(url).setStatus(StreamInfo.Status.ACTIVE)
+                    .setStartedAt(now.getEpochSecond() * 1_000_000_000L + now.getNano()));
         }
 
         private <T> T single(List<T> list, T deprecated, String multipleError) {
@@ -747,6 +801,9 @@ public final class EgressPlanner {
             fileStorage = storage;
             outputCount++;
             FileInfo.Builder fi = FileInfo.newBuilder();
+            if (dependsOnTracks()) {
+                pendingPath = template().apply(cleanedPath);
+            }
             if (type != OutputType.UNKNOWN_FILE) {
                 filePath = resolveFilePath(type, cleanedPath);
                 fi.setFilename(filePath);
@@ -757,8 +814,24 @@ public final class EgressPlanner {
         }
 
         private String resolveFilePath(OutputType type, String cleanedPath) {
-            String identifier = info.getRoomName().isEmpty() ? "web" : info.getRoomName();
-            return template().resolveFilePath(cleanedPath, identifier, type.extension(), request.getRetryCount());
+            return template().resolveFilePath(cleanedPath, identifier(), type.extension(), request.getRetryCount());
+        }
+
+        /** What a generated file name starts with: the track, the participant, the room, or "web". */
+        private String identifier() {
+            if (!trackId.isEmpty()) {
+                return trackId;
+            }
+            if (requestType == RequestType.PARTICIPANT) {
+                return identity;
+            }
+            return info.getRoomName().isEmpty() ? "web" : info.getRoomName();
+        }
+
+        /** Whether file names wait for the room: the publisher's identity, a track's ID, type, source or codec. */
+        private boolean dependsOnTracks() {
+            return requestType == RequestType.TRACK || requestType == RequestType.TRACK_COMPOSITE
+                    || requestType == RequestType.MEDIA;
         }
 
         private FilenameTemplate template() {
@@ -768,6 +841,9 @@ public final class EgressPlanner {
             }
             if (!info.getRoomName().isEmpty()) {
                 t.with("{room_name}", info.getRoomName()).with("{room_id}", info.getRoomId());
+            }
+            if (requestType == RequestType.PARTICIPANT) {
+                t.with("{publisher_identity}", identity);
             }
             return t;
         }
@@ -881,7 +957,9 @@ public final class EgressPlanner {
             }
 
             if (audioEnabled) {
-                audioCodec = pick(outputs, audioCodecs, true);
+                // a WebSocket alone takes the raw mix; next to a file it gets the raw mix all the same
+                audioCodec = outputs.isEmpty() && webSocketUrl != null ? MediaType.RAW_AUDIO
+                        : pick(outputs, audioCodecs, true);
             }
             if (videoEnabled) {
                 videoCodec = pick(outputs, videoCodecs, false);
@@ -915,7 +993,10 @@ public final class EgressPlanner {
             }
             List<FilePlan> files = new ArrayList<>();
             if (fileType != null) {
-                files.add(new FilePlan(fileType, filePath, fileDisableManifest, fileStorage));
+                FilePlan.Pending pending = pendingPath == null ? null
+                        : new FilePlan.Pending(pendingPath, template().generatedName(identifier(),
+                                request.getRetryCount()));
+                files.add(new FilePlan(fileType, filePath, fileDisableManifest, fileStorage, pending));
             }
             boolean manifest = fileType != null && !fileDisableManifest;
             AudioPlan audio = new AudioPlan(audioEnabled, audioTranscoding, audioEnabled ? audioCodec : null,
@@ -924,7 +1005,8 @@ public final class EgressPlanner {
                     videoEnabled ? videoCodec : null, profile, width, height, depth, framerate, videoBitrate,
                     keyFrameInterval);
             return new EgressPlan(request.getEgressId(), requestType, sourceKind, passthrough, web, room, tracks,
-                    audio, video, List.copyOf(files), manifest, info.build());
+                    audio, video, List.copyOf(files), webSocketUrl == null ? null : new WebSocketPlan(webSocketUrl), manifest,
+                    info.build());
         }
     }
 
@@ -964,6 +1046,18 @@ public final class EgressPlanner {
             }
             return e.getIndex() > authorityEnd;
         }
+    }
+
+    private static boolean isWebSocket(String url) {
+        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        return (lower.startsWith("ws://") || lower.startsWith("wss://")) && url.length() > (lower.startsWith("ws://") ? 5 : 6);
+    }
+
+    /** Schemes upstream maps to a stream output type. */
+    private static boolean isStreamScheme(String url) {
+        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("rtmp://") || lower.startsWith("rtmps://") || lower.startsWith("srt://")
+                || lower.startsWith("mux://") || lower.startsWith("twitch://");
     }
 
     private static boolean isEmpty(String s) {

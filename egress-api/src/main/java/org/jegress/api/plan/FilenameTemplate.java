@@ -68,17 +68,26 @@ public final class FilenameTemplate {
     public String resolveFilePath(String requested, String identifier, String extension, int retry) {
         String path = apply(requested);
         if (path.isEmpty() || path.endsWith("/")) {
-            String base = identifier + "-" + time + (retry > 0 ? "-" + retry : "");
-            return path + base + extension;
+            return path + generatedName(identifier, retry) + extension;
         }
-        if (!path.endsWith(extension)) {
-            int dot = path.lastIndexOf('.');
-            if (dot > -1 && OutputType.KNOWN_EXTENSIONS.contains(path.substring(dot))) {
-                path = path.substring(0, dot);
-            }
-            path = path + extension;
+        return withExtension(path, extension);
+    }
+
+    /** The name of a file whose request named none: {@code <identifier>-<time>}, plus {@code -<retry>} on a retry. */
+    public String generatedName(String identifier, int retry) {
+        return identifier + "-" + time + (retry > 0 ? "-" + retry : "");
+    }
+
+    /** Appends {@code extension} unless present, replacing a different known extension. */
+    public static String withExtension(String path, String extension) {
+        if (path.endsWith(extension)) {
+            return path;
         }
-        return path;
+        int dot = path.lastIndexOf('.');
+        if (dot > -1 && OutputType.KNOWN_EXTENSIONS.contains(path.substring(dot))) {
+            path = path.substring(0, dot);
+        }
+        return path + extension;
     }
 
     /**

@@ -143,7 +143,7 @@ class RequestFilesTest {
         assertThat(planner.plan(parse(RequestFiles.Type.WEB, "web.json")).file().orElseThrow().storagePath())
                 .isEqualTo("web/web-2022-10-04T011306.mp4");
         assertThat(planner.plan(parse(RequestFiles.Type.PARTICIPANT, "participant.json")).file().orElseThrow()
-                .storagePath()).isEqualTo("my-room/{publisher_identity}.mp4");
+                .storagePath()).isEqualTo("my-room/david.mp4");
         assertThat(planner.plan(parse(RequestFiles.Type.TRACK_COMPOSITE, "track-composite.json")).file()
                 .orElseThrow().storagePath()).isEqualTo("-{publisher_identity}.mp4");
         assertThat(planner.plan(parse(RequestFiles.Type.TRACK, "track.json")).tracks().trackId())

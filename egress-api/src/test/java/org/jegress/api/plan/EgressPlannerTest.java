@@ -275,10 +275,10 @@ class EgressPlannerTest {
         }
 
         @Test
-        void trackWebsocketIsNotYetSupported() {
+        void websocketUrlNeedsAWebSocketScheme() {
             assertRejected(() -> plan(rpc().setTrack(TrackEgressRequest.newBuilder().setRoomName(ROOM)
-                    .setTrackId("TR_x").setWebsocketUrl("wss://example.com/audio"))), ErrorCode.INVALID_ARGUMENT,
-                    "websocket output is not yet supported");
+                    .setTrackId("TR_x").setWebsocketUrl("https://example.com/audio"))), ErrorCode.INVALID_ARGUMENT,
+                    "invalid url https://example.com/audio: invalid scheme");
         }
 
         @Test
@@ -800,6 +800,72 @@ class EgressPlannerTest {
             assertThat(p.file().orElseThrow().type()).isEqualTo(OutputType.UNKNOWN_FILE);
             assertThat(p.file().orElseThrow().storagePath()).isEqualTo("{track_id}-" + TIME);
             assertThat(p.info().getFileResults(0).getFilename()).isEmpty();
+        }
+
+        @Test
+        void trackPathIsCompletedOnceTheTrackIsKnown() {
+            EgressPlan p = plan(rpc().setTrack(TrackEgressRequest.newBuilder().setRoomName(ROOM).setTrackId("TR_x")
+                    .setFile(DirectFileOutput.newBuilder().setFilepath("t_{track_source}_{track_type}_{time}"))));
+            EgressPlan resolved = p.withTracks(OutputType.OGG, Map.of("{track_source}", "microphone",
+                    "{track_type}", "audio", "{track_id}", "TR_x"), p.audio(), p.video());
+            assertThat(resolved.file().orElseThrow().type()).isEqualTo(OutputType.OGG);
+            assertThat(resolved.file().orElseThrow().storagePath()).isEqualTo("t_microphone_audio_" + TIME + ".ogg");
+            assertThat(resolved.info().getFileResults(0).getFilename()).isEqualTo(
+                    "t_microphone_audio_" + TIME + ".ogg");
+            assertThat(resolved.info().getFile().getFilename()).isEqualTo("t_microphone_audio_" + TIME + ".ogg");
+        }
+
+        @Test
+        void generatedTrackFileNameStartsWithTheTrackId() {
+            EgressPlan p = plan(rpc().setTrack(TrackEgressRequest.newBuilder().setRoomName(ROOM).setTrackId("TR_x")
+                    .setFile(DirectFileOutput.newBuilder().setFilepath("tracks/"))));
+            assertThat(p.withTracks(OutputType.WEBM, Map.of(), p.audio(), p.video()).file().orElseThrow()
+                    .storagePath()).isEqualTo("tracks/TR_x-" + TIME + ".webm");
+        }
+
+        @Test
+        void trackCompositePublisherIdentityWaitsForTheRoom() {
+            EgressPlan p = plan(rpc().setTrackComposite(TrackCompositeEgressRequest.newBuilder().setRoomName(ROOM)
+                    .setVideoTrackId("TR_v").addFileOutputs(file("tc_{publisher_identity}_{time}"))));
+            assertThat(p.file().orElseThrow().resolved()).isFalse();
+            assertThat(p.withTracks(null, Map.of("{publisher_identity}", "alice"), p.audio(), p.video()).file()
+                    .orElseThrow().storagePath()).isEqualTo("tc_alice_" + TIME + ".mp4");
+        }
+
+        @Test
+        void participantFileNamesUseTheIdentity() {
+            EgressPlan p = plan(rpc().setParticipant(ParticipantEgressRequest.newBuilder().setRoomName(ROOM)
+                    .setIdentity("david").addFileOutputs(file("p/"))));
+            assertThat(p.file().orElseThrow().storagePath()).isEqualTo("p/david-" + TIME + ".mp4");
+            EgressPlan named = plan(rpc().setParticipant(ParticipantEgressRequest.newBuilder().setRoomName(ROOM)
+                    .setIdentity("david").addFileOutputs(file("{publisher_identity}_{room_name}"))));
+            assertThat(named.file().orElseThrow().storagePath()).isEqualTo("david_testroom.mp4");
+            assertThat(named.file().orElseThrow().resolved()).isTrue();
+        }
+
+        @Test
+        void trackWebsocket() {
+            EgressPlan p = plan(rpc().setTrack(TrackEgressRequest.newBuilder().setRoomName(ROOM).setTrackId("TR_x")
+                    .setWebsocketUrl("wss://example.com/audio")));
+            assertThat(p.webSocket()).contains(new WebSocketPlan("wss://example.com/audio"));
+            assertThat(p.files()).isEmpty();
+            assertThat(p.manifestRequired()).isFalse();
+            assertThat(p.info().getStreamResultsList()).hasSize(1);
+            assertThat(p.info().getStreamResults(0).getUrl()).isEqualTo("wss://example.com/audio");
+            assertThat(p.info().getStreamResults(0).getStartedAt()).isEqualTo(NOW_NS);
+            assertThat(p.info().getStream().getInfoList()).isEqualTo(p.info().getStreamResultsList());
+        }
+
+        @Test
+        void v2WebSocketStreamCarriesAudioOnly() {
+            EgressPlan p = plan(v2(org.jegress.api.livekit.StartEgressRequest.newBuilder().setRoomName(ROOM)
+                    .setMedia(MediaSource.newBuilder().setParticipantVideo(ParticipantVideo.newBuilder()
+                            .setIdentity("alice")).setAudio(AudioConfig.newBuilder().setCaptureAll(true)))
+                    .addOutputs(streamOutput("ws://127.0.0.1:9/audio"))));
+            assertThat(p.webSocket()).isPresent();
+            assertThat(p.audio().enabled()).isTrue();
+            assertThat(p.audio().codec()).isEqualTo(MediaType.RAW_AUDIO);
+            assertThat(p.video().enabled()).isFalse();
         }
 
         @Test

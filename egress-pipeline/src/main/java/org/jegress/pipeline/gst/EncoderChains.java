@@ -18,6 +18,8 @@ public final class EncoderChains {
     public static final String VIDEO_TEE = "video_tee";
     /** Name of the tee that fans encoded audio out to the outputs. */
     public static final String AUDIO_TEE = "audio_tee";
+    /** Name of the tee that fans the raw audio mix out to the encoder and raw outputs. */
+    public static final String AUDIO_RAW_TEE = "audio_raw_tee";
     /** Name of the x264 encoder element, for force-key-unit events and statistics. */
     public static final String VIDEO_ENCODER = "video_encoder";
 
@@ -65,12 +67,20 @@ public final class EncoderChains {
     public static final String MIX_CAPS = "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2";
 
     /**
-     * Audio mixer → encoded stereo audio, in the codec the plan chose for all outputs. The mixer mixes the sources
-     * onto live silence, so audio runs from the first instant of the recording, continuous and sample-accurate,
-     * whenever the sources start (a browser's sound server takes up to ~1 s) and whatever gaps they have: players
-     * then need no edit lists to keep sound and picture in sync, and every AAC frame is exactly 1024 samples.
+     * The audio mix: every source is mixed onto live silence, so audio runs from the first instant of the recording,
+     * continuous and sample-accurate, whenever the sources start (a browser's sound server takes up to ~1 s) and
+     * whatever gaps they have: players then need no edit lists to keep sound and picture in sync, and every AAC frame
+     * is exactly 1024 samples. Output: {@link #MIX_CAPS}, the raw audio WebSocket outputs receive as is. The mix
+     * starts with its first input (the bed), not at running time zero: a room connection's pipeline has been running
+     * since the join, and starting at zero would open the recording with that much made-up silence.
      */
-    public static String audio(AudioPlan a) {
+    public static String audioMix() {
+        return "audiotestsrc name=" + AUDIO_BED + " is-live=true wave=silence ! capsfilter caps=\"" + MIX_CAPS + "\" ! "
+                + AUDIO_MIXER + ".  audiomixer name=" + AUDIO_MIXER + " start-time-selection=first ! capsfilter caps=\"" + MIX_CAPS + "\"";
+    }
+
+    /** The raw mix → encoded stereo audio, in the codec the plan chose for every encoded output. */
+    public static String audioEncoder(AudioPlan a) {
         String encoder;
         switch (a.codec()) {
             case AAC:
@@ -85,9 +95,7 @@ public final class EncoderChains {
             default:
                 throw new IllegalArgumentException("no encoder for " + a.codec());
         }
-        return "audiotestsrc name=" + AUDIO_BED + " is-live=true wave=silence ! capsfilter caps=\"" + MIX_CAPS + "\" ! "
-                + AUDIO_MIXER + ".  audiomixer name=" + AUDIO_MIXER
-                + " ! queue name=audio_queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000"
+        return "queue name=audio_queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000"
                 + " ! audioconvert ! audioresample"
                 + " ! audio/x-raw,rate=" + a.encoderRate() + ",channels=2"
                 + " ! " + encoder;

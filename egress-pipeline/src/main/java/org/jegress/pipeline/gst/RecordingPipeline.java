@@ -30,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recording side of one egress's GStreamer pipeline: one encode per media type, teed to every output bin, or,
- * for passthrough, the outputs alone. Sources connect through {@link RecordingInputs}. Media stays inside GStreamer;
+ * The recording side of one egress's GStreamer pipeline: one encode per media type, teed to every output bin (outputs
+ * taking raw audio get the mix before the encoder), or, for passthrough, the outputs alone. Sources connect through {@link RecordingInputs}. Media stays inside GStreamer;
  * Java only sees bus messages and a few one-shot probes.
  *
  * <p>Audio always runs through a mixer on a bed of live silence, and (for room sources) video through a compositor on
@@ -56,6 +56,12 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         PASSTHROUGH
     }
 
+    /**
+     * How long the mixers wait for room media: above the jitter buffer's latency (300 ms) plus decoding, so a track's
+     * buffers are not late (and dropped) when they reach the mixer.
+     */
+    static final long ROOM_MIX_LATENCY_NS = 600_000_000L;
+
     /** How long a stalled video input keeps showing its last frame before the black bed shows through. */
     static final long VIDEO_REPEAT_NS = 500_000_000L;
 
@@ -79,7 +85,7 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
     };
     private volatile Predicate<GstObject> foreignErrors = src -> false;
     private Bin videoEncoder;
-    private Bin audioEncoder;
+    private Bin audioMixer;
     private Element compositor;
     private int inputs;
     private volatile boolean closed;
@@ -141,20 +147,31 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         if (video.enabled()) {
             String chain = EncoderChains.video(video, encoderThreads);
             if (layout == Layout.COMPOSITE) {
-                chain = EncoderChains.blackBed(video) + " compositor name=" + EncoderChains.VIDEO_MIXER
+                chain = EncoderChains.blackBed(video) + " compositor start-time-selection=first name=" + EncoderChains.VIDEO_MIXER
                         + " background=black ! " + chain;
             }
             videoEncoder = addChain(chain);
             if (layout == Layout.COMPOSITE) {
                 compositor = videoEncoder.getElementByName(EncoderChains.VIDEO_MIXER);
+                compositor.set("latency", ROOM_MIX_LATENCY_NS);
                 bed(videoEncoder.getElementByName(EncoderChains.VIDEO_BED));
             }
-            linkToOutputs(addTee(videoEncoder, EncoderChains.VIDEO_TEE), "video");
+            linkTo(addTee(videoEncoder, EncoderChains.VIDEO_TEE), outputs, "video");
         }
         if (audio.enabled()) {
-            audioEncoder = addChain(EncoderChains.audio(audio));
-            bed(audioEncoder.getElementByName(EncoderChains.AUDIO_BED));
-            linkToOutputs(addTee(audioEncoder, EncoderChains.AUDIO_TEE), "audio");
+            audioMixer = addChain(EncoderChains.audioMix());
+            if (layout == Layout.COMPOSITE) {
+                audioMixer.getElementByName(EncoderChains.AUDIO_MIXER).set("latency", ROOM_MIX_LATENCY_NS);
+            }
+            bed(audioMixer.getElementByName(EncoderChains.AUDIO_BED));
+            Element rawTee = addTee(audioMixer, EncoderChains.AUDIO_RAW_TEE);
+            List<OutputSink> encoded = outputs.stream().filter(o -> !o.rawAudio()).toList();
+            if (encoded.stream().anyMatch(o -> o.bin().getStaticPad("audio") != null)) {
+                Bin encoder = addChain(EncoderChains.audioEncoder(audio));
+                link(rawTee.getRequestPad("src_%u"), encoder.getStaticPad("sink"), "the audio encoder");
+                linkTo(addTee(encoder, EncoderChains.AUDIO_TEE), encoded, "audio");
+            }
+            linkTo(rawTee, outputs.stream().filter(OutputSink::rawAudio).toList(), "audio");
         }
     }
 
@@ -185,8 +202,8 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         return tee;
     }
 
-    private void linkToOutputs(Element tee, String padName) {
-        for (OutputSink out : outputs) {
+    private static void linkTo(Element tee, List<OutputSink> targets, String padName) {
+        for (OutputSink out : targets) {
             Pad sink = out.bin().getStaticPad(padName);
             if (sink != null) {
                 link(tee.getRequestPad("src_%u"), sink, padName + " to " + out.bin().getName());
@@ -241,11 +258,11 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
 
     @Override
     public Pad audioInput(AudioChannel channel) {
-        if (audioEncoder == null) {
+        if (audioMixer == null) {
             throw EgressException.internal("this recording has no audio input", null);
         }
-        Pad mixer = audioEncoder.getElementByName(EncoderChains.AUDIO_MIXER).getRequestPad("sink_%u");
-        return converter(EncoderChains.audioInput(channel), exposed(audioEncoder, mixer), "audio");
+        Pad mixer = audioMixer.getElementByName(EncoderChains.AUDIO_MIXER).getRequestPad("sink_%u");
+        return converter(EncoderChains.audioInput(channel), exposed(audioMixer, mixer), "audio");
     }
 
     @Override

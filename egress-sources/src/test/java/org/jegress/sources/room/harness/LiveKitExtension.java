@@ -46,7 +46,9 @@ public final class LiveKitExtension implements BeforeAllCallback, AfterAllCallba
         Assumptions.assumeTrue(ns != null, "not inside a test network namespace: run through the 'livekit' surefire "
                 + "execution (mvn -pl egress-sources test), which starts the JVM via src/test/resources/room/netns-jvm/bin/java");
         Path module = Paths.get(System.getProperty("basedir", "")).toAbsolutePath();
-        Path nodeDir = module.resolve("src/test/node");
+        // the publisher script lives with this harness; other modules reusing it point here with jegress.test.node
+        String nodeProp = System.getProperty("jegress.test.node", "");
+        Path nodeDir = nodeProp.isBlank() ? module.resolve("src/test/node") : Paths.get(nodeProp).normalize();
         if (!Files.isDirectory(nodeDir.resolve("node_modules/@livekit/rtc-node"))) {
             throw new IllegalStateException(nodeDir + "/node_modules is missing: run scripts/setup test");
         }
