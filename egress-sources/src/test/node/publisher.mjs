@@ -7,6 +7,7 @@
 // Control protocol: newline-delimited JSON over the unix socket, one request line -> one response line.
 //   {"cmd":"publishAudio","name":"tone","frequency":440}                 -> {"ok":true,"sid":"TR_..."}
 //   {"cmd":"publishVideo","name":"cam","codec":"vp8"|"h264","width":320,"height":240,"fps":15}
+//   {"cmd":"publishAv","codec":"h264"|"vp8"}  -> {"ok":true,"audio":"TR_...","video":"TR_..."} (sync marks, see below)
 //   {"cmd":"unpublish","sid":"TR_..."}      {"cmd":"mute","sid":"TR_...","muted":true}
 //   {"cmd":"participants"}  -> identities this client sees      {"cmd":"stats"} -> outbound RTP stats
 //   {"cmd":"disconnect"}    -> leaves the room and exits
@@ -116,6 +117,66 @@ async function publishVideo({ name = 'cam', codec = 'vp8', width = 320, height =
   return { sid: pub.sid };
 }
 
+// ---- camera + microphone with sync marks: at the start of every second, a 100 ms white flash over mid grey and a
+// 100 ms 1 kHz beep over a quiet 300 Hz tone, both timed from one epoch (the first audio frame). The audio queue is
+// kept short (20 ms) so a frame is sent about when it is generated; video frames carry their capture time. ----
+async function publishAv({ codec = 'h264', width = 320, height = 240, fps = 30, kind = 'camera' }) {
+  const sampleRate = 48000;
+  const samples = sampleRate / 100;
+  const audioSource = new AudioSource(sampleRate, 1, 20);
+  const audioTrack = LocalAudioTrack.createAudioTrack('mic-av', audioSource);
+  const audioPub = await room.localParticipant.publishTrack(audioTrack,
+    new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE, dtx: false }));
+  const videoSource = new VideoSource(width, height);
+  const videoTrack = LocalVideoTrack.createVideoTrack('cam-av', videoSource);
+  const videoPub = await room.localParticipant.publishTrack(videoTrack, new TrackPublishOptions({
+    source: TrackSource.SOURCE_CAMERA,
+    videoCodec: codec.toLowerCase() === 'h264' ? VideoCodec.H264 : VideoCodec.VP8, simulcast: false,
+    videoEncoding: { maxBitrate: 800000n, maxFramerate: fps },
+  }));
+  let running = true;
+  const t0 = Date.now();
+  (async () => {
+    let n = 0;
+    let phase = 0;
+    while (running) {
+      const frame = AudioFrame.create(sampleRate, 1, samples);
+      for (let i = 0; i < samples; i++) {
+        const tMs = ((n * samples + i) * 1000) / sampleRate;
+        const beep = tMs % 1000 < 100;
+        const hz = beep ? 1000 : 300;
+        const amp = beep ? 0.5 : 0.1;
+        phase += (2 * Math.PI * hz) / sampleRate;
+        frame.data[i] = Math.round(Math.sin(phase) * amp * 32767);
+      }
+      phase %= 2 * Math.PI;
+      n++;
+      try {
+        await audioSource.captureFrame(frame);
+      } catch (e) {
+        if (running) emit('error', { where: 'audio-av', message: String(e) });
+        return;
+      }
+    }
+  })();
+  const grey = new Uint8Array(width * height * 4).fill(100);
+  const white = new Uint8Array(width * height * 4).fill(255);
+  const timer = setInterval(() => {
+    const elapsed = Date.now() - t0;
+    const data = elapsed % 1000 < 100 ? white : grey;
+    try {
+      videoSource.captureFrame(new VideoFrame(data, width, height, VideoBufferType.RGBA), BigInt(elapsed) * 1000n);
+    } catch (e) {
+      emit('error', { where: 'video-av', message: String(e) });
+    }
+  }, Math.round(1000 / fps));
+  published.set(audioPub.sid, { track: audioTrack, source: audioSource, stop: () => { running = false; } });
+  published.set(videoPub.sid, { track: videoTrack, source: videoSource, stop: () => clearInterval(timer) });
+  emit('published', { sid: audioPub.sid, kind: 'audio', name: 'mic-av' });
+  emit('published', { sid: videoPub.sid, kind: 'video', name: 'cam-av', codec });
+  return { audio: audioPub.sid, video: videoPub.sid };
+}
+
 async function unpublish({ sid }) {
   const p = published.get(sid);
   if (!p) throw new Error('unknown track ' + sid);
@@ -175,7 +236,7 @@ async function shutdown(code) {
 }
 
 const handlers = {
-  publishAudio, publishVideo, unpublish, mute, stats,
+  publishAudio, publishVideo, publishAv, unpublish, mute, stats,
   participants: async () => participants(),
   disconnect: async () => { setTimeout(() => shutdown(0), 10); return {}; },
 };

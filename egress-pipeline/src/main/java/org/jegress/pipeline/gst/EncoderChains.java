@@ -28,7 +28,10 @@ public final class EncoderChains {
 
     /**
      * Raw video in, H.264 out. The caps pin I420: without them Debian's x264 negotiates 4:4:4 10-bit, which
-     * browsers cannot play. Colorimetry and pixel aspect ratio are fixed so every output agrees.
+     * browsers cannot play. Colorimetry and pixel aspect ratio are fixed so every output agrees. videorate starts
+     * with the first frame: by default it would fill from running time zero with copies of it, which for a room
+     * source (whose pipeline runs since the join) puts seconds of frozen picture in front and the video that much
+     * behind the sound.
      *
      * @param threads x264 threads, 0 for x264's own choice
      */
@@ -46,7 +49,7 @@ public final class EncoderChains {
             x264.add("option-string=scenecut=0");
         }
         return "queue name=video_queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000"
-                + " ! videoconvert ! videoscale ! videorate"
+                + " ! videoconvert ! videoscale ! videorate skip-to-first=true"
                 + " ! video/x-raw,format=I420,width=" + v.width() + ",height=" + v.height()
                 + ",framerate=" + v.framerate() + "/1,pixel-aspect-ratio=1/1,colorimetry=bt709,chroma-site=mpeg2"
                 + " ! " + String.join(" ", x264)

@@ -157,6 +157,8 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
                 bed(videoEncoder.getElementByName(EncoderChains.VIDEO_BED));
             }
             linkTo(addTee(videoEncoder, EncoderChains.VIDEO_TEE), outputs, "video");
+            debugFirst(videoEncoder.getElementByName("video_queue").getStaticPad("sink"), "video encoder in");
+            debugFirst(pipeline.getElementByName(EncoderChains.VIDEO_TEE).getStaticPad("sink"), "video encoder out");
         }
         if (audio.enabled()) {
             audioMixer = addChain(EncoderChains.audioMix());
@@ -170,9 +172,24 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
                 Bin encoder = addChain(EncoderChains.audioEncoder(audio));
                 link(rawTee.getRequestPad("src_%u"), encoder.getStaticPad("sink"), "the audio encoder");
                 linkTo(addTee(encoder, EncoderChains.AUDIO_TEE), encoded, "audio");
+                debugFirst(encoder.getElementByName("audio_queue").getStaticPad("sink"), "audio encoder in");
+                debugFirst(pipeline.getElementByName(EncoderChains.AUDIO_TEE).getStaticPad("sink"), "audio encoder out");
             }
             linkTo(rawTee, outputs.stream().filter(OutputSink::rawAudio).toList(), "audio");
         }
+    }
+
+    private final List<Pad.PROBE> debugProbes = new ArrayList<>();
+
+    private void debugFirst(Pad pad, String what) {
+        Pad.PROBE p = (pd, info) -> {
+            org.freedesktop.gstreamer.Buffer b = info.getBuffer();
+            LOG.debug("{}: first buffer pts {} ms dts {} ms", what, b.getPresentationTimestamp() / 1_000_000,
+                    b.getDecodeTimestamp() / 1_000_000);
+            return PadProbeReturn.REMOVE;
+        };
+        debugProbes.add(p);
+        pad.addProbe(PadProbeType.BUFFER, p);
     }
 
     /** A live source of silence or black: it marks the start of the recording and gets EOS when it ends. */

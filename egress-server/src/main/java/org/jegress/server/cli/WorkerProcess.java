@@ -22,6 +22,9 @@ final class WorkerProcess {
     static final List<String> HANDLER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xss512k", "-Xms16m", "-Xmx192m", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m");
 
+    /** {@code EGRESS_SPARE_HANDLER=false} turns the warm spare handler off (one idle JVM less, slower starts). */
+    static final String SPARE_HANDLER_ENV = "EGRESS_SPARE_HANDLER";
+
     private final EgressWorker worker;
     private final Optional<HealthEndpoint> health;
     private final Optional<MetricsEndpoint> metrics;
@@ -35,7 +38,7 @@ final class WorkerProcess {
     static WorkerProcess start(EgressConfig config, String yaml) {
         EgressWorker w = EgressWorker.start(config, yaml, new EgressWorker.Settings(
                 HandlerProcess.Launcher.fromCurrentJvm(HANDLER_JVM_OPTIONS), Clock.systemUTC(),
-                ZoneId.systemDefault()));
+                ZoneId.systemDefault(), !"false".equalsIgnoreCase(System.getenv(SPARE_HANDLER_ENV))));
         Optional<HealthEndpoint> health = HealthEndpoint.startIfEnabled(config.healthPort(),
                 new HealthEndpoint.Source() {
                     @Override

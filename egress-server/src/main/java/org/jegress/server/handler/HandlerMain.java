@@ -44,12 +44,18 @@ import sun.misc.Signal;
  * protobuf), {@value #ENV_INFO} (the EgressInfo the worker already returned to livekit-server, whose
  * {@code started_at} fixes the {@code {time}} in file names so both processes agree on them) and
  * {@value #ENV_CONFIG} (the worker's config as YAML). stdout carries only IPC frames; logs go to stderr.
+ *
+ * <p>A <em>spare</em> handler is started without them ({@value #ENV_SPARE} set): it loads its classes and initialises
+ * GStreamer, then waits for a {@code Start} command carrying the same three inputs, so an egress handed to it skips
+ * the JVM and GStreamer start-up. A spare whose worker goes away exits.
  */
 public final class HandlerMain {
 
     public static final String ENV_REQUEST = "EGRESS_HANDLER_REQUEST";
     public static final String ENV_INFO = "EGRESS_HANDLER_INFO";
     public static final String ENV_CONFIG = "EGRESS_HANDLER_CONFIG_BODY";
+    /** Set (to anything) for a spare handler that waits for its egress on stdin. */
+    public static final String ENV_SPARE = "EGRESS_HANDLER_SPARE";
 
     private static final Logger LOG = LoggerFactory.getLogger(HandlerMain.class);
 
@@ -76,9 +82,27 @@ public final class HandlerMain {
         EgressHandle handle;
         EgressConfig config;
         try {
-            StartEgressRequest request = StartEgressRequest.parseFrom(decode(env, ENV_REQUEST));
-            EgressInfo initial = EgressInfo.parseFrom(decode(env, ENV_INFO));
-            config = ConfigLoader.parse(env.getOrDefault(ENV_CONFIG, ""), env);
+            byte[] requestBytes;
+            byte[] infoBytes;
+            String configYaml;
+            if (env.containsKey(ENV_SPARE)) {
+                warmUp();
+                HandlerCommand first = HandlerCommand.parseDelimitedFrom(ipcIn);
+                if (first == null || !first.hasStart()) {
+                    LOG.debug("spare handler released without an egress");
+                    return 0;
+                }
+                requestBytes = first.getStart().getRequest().toByteArray();
+                infoBytes = first.getStart().getInfo().toByteArray();
+                configYaml = first.getStart().getConfigYaml();
+            } else {
+                requestBytes = decode(env, ENV_REQUEST);
+                infoBytes = decode(env, ENV_INFO);
+                configYaml = env.getOrDefault(ENV_CONFIG, "");
+            }
+            StartEgressRequest request = StartEgressRequest.parseFrom(requestBytes);
+            EgressInfo initial = EgressInfo.parseFrom(infoBytes);
+            config = ConfigLoader.parse(configYaml, env);
             EgressOptions options = EgressOptions.defaults().withConfig(config);
             if (config.localDirectory() != null && !config.localDirectory().isEmpty()) {
                 options = options.withOutputDirectory(Path.of(config.localDirectory()));
@@ -120,6 +144,25 @@ public final class HandlerMain {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /** What every egress needs first, done while the spare waits: GStreamer, its plugins, the planner's classes. */
+    private static void warmUp() {
+        long t0 = System.nanoTime();
+        org.jegress.pipeline.gst.GstRuntime.ensureInitialized();
+        // making an element loads its plugin (and the libraries behind it): the slow part of a first use
+        for (String factory : new String[] {"webrtcbin", "rtpopusdepay", "rtph264depay", "rtpvp8depay", "opusparse",
+                "oggmux", "mp4mux", "webmmux", "x264enc", "avenc_aac", "opusenc", "audiomixer", "compositor",
+                "opusdec", "avdec_h264", "vp8dec", "valve", "queue", "filesink"}) {
+            try {
+                org.freedesktop.gstreamer.Element e = org.freedesktop.gstreamer.ElementFactory.make(factory, null);
+                e.dispose();
+            } catch (RuntimeException e) {
+                LOG.debug("warm-up: {}: {}", factory, e.toString());
+            }
+        }
+        EgressPlanner.class.getName();
+        LOG.debug("spare handler warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
     private void readCommands(EgressHandle h) {

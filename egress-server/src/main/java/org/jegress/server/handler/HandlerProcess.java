@@ -27,6 +27,7 @@ import org.jegress.server.handler.ipc.DotRequest;
 import org.jegress.server.handler.ipc.HandlerCommand;
 import org.jegress.server.handler.ipc.HandlerEvent;
 import org.jegress.server.handler.ipc.Reply;
+import org.jegress.server.handler.ipc.Start;
 import org.jegress.server.handler.ipc.Stop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,13 +68,19 @@ public final class HandlerProcess {
         public static Launcher fromCurrentJvm(List<String> jvmOptions) {
             String cp = System.getProperty("java.class.path");
             String key = Integer.toHexString((cp + System.getProperty("java.vm.version")).hashCode());
+            // CDS archives only jars: a class path with directories (a development build) cannot be archived
+            boolean jarsOnly = java.util.Arrays.stream(cp.split(java.io.File.pathSeparator))
+                    .noneMatch(e -> Files.isDirectory(Path.of(e)));
             return new Launcher(Path.of(System.getProperty("java.home"), "bin", "java").toString(), jvmOptions, cp,
-                    Path.of(System.getProperty("java.io.tmpdir"), "jegress", "cds", "handler-" + key + ".jsa"));
+                    jarsOnly ? Path.of(System.getProperty("java.io.tmpdir"), "jegress", "cds", "handler-" + key + ".jsa")
+                            : null);
         }
 
         /** The command for one handler, and what to do with its CDS recording once it exits. */
         List<String> command(List<Runnable> onExit) {
             List<String> cmd = new ArrayList<>(List.of("setsid", javaBinary));
+            // stdout carries the handler's events: the JVM's own warnings (by default on stdout) go to stderr
+            cmd.addAll(List.of("-Xlog:disable", "-Xlog:all=warning:stderr"));
             cmd.addAll(jvmOptions);
             if (cdsArchive != null) {
                 if (Files.isRegularFile(cdsArchive)) {
@@ -107,7 +114,7 @@ public final class HandlerProcess {
         }
     }
 
-    private final String egressId;
+    private volatile String egressId;
     private final Process process;
     private final OutputStream commands;
     private final CompletableFuture<Long> ready = new CompletableFuture<>();
@@ -161,6 +168,47 @@ public final class HandlerProcess {
         } catch (IOException e) {
             throw EgressException.processFailed("handler", e.getMessage());
         }
+    }
+
+    /**
+     * Starts a spare handler: a JVM that loads its classes and initialises GStreamer now, then waits for the egress
+     * {@link #assign} hands it. Dies with the worker (its stdin closes).
+     */
+    public static HandlerProcess spare(Launcher launcher) {
+        List<Runnable> onExit = new ArrayList<>();
+        ProcessBuilder pb = new ProcessBuilder(launcher.command(onExit));
+        pb.environment().put(HandlerMain.ENV_SPARE, "1");
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        try {
+            Process p = pb.start();
+            LOG.debug("spare handler started (pid {})", p.pid());
+            HandlerProcess h = new HandlerProcess("spare-" + p.pid(), p);
+            h.exit().thenRun(() -> onExit.forEach(Runnable::run));
+            return h;
+        } catch (IOException e) {
+            throw EgressException.processFailed("handler", e.getMessage());
+        }
+    }
+
+    /** Hands a spare handler its egress (the inputs {@link #launch} passes through the environment). */
+    public void assign(StartEgressRequest request, EgressInfo initial, String configYaml) {
+        egressId = request.getEgressId();
+        try {
+            synchronized (commands) {
+                HandlerCommand.newBuilder().setStart(Start.newBuilder()
+                        .setRequest(request.toByteString())
+                        .setInfo(initial.toByteString())
+                        .setConfigYaml(configYaml)).build().writeDelimitedTo(commands);
+                commands.flush();
+            }
+            LOG.info("{}: handed to spare handler (pid {})", egressId, process.pid());
+        } catch (IOException e) {
+            throw EgressException.processFailed("handler", "spare handler gone: " + e.getMessage());
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public long pid() {
@@ -250,7 +298,15 @@ public final class HandlerProcess {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: handler events: {}", egressId, e.toString());
+            // the event stream is the handler's stdout: something native printed into it
+            String rest;
+            try {
+                byte[] b = in.readNBytes(256);
+                rest = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", ".");
+            } catch (IOException ignored) {
+                rest = "";
+            }
+            LOG.warn("{}: handler events: {} (then: {})", egressId, e.toString(), rest);
         }
     }
 

@@ -81,8 +81,9 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
      * @param launcher how handler JVMs are started
      * @param clock time source
      * @param zone zone for {@code {time}} in file names
+     * @param spareHandler keep one handler JVM started and warmed up for the next egress
      */
-    public record Settings(HandlerProcess.Launcher launcher, Clock clock, ZoneId zone) {
+    public record Settings(HandlerProcess.Launcher launcher, Clock clock, ZoneId zone, boolean spareHandler) {
     }
 
     /** One egress this worker runs. */
@@ -122,6 +123,48 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
                 monitor::cpuLoad);
     }
 
+    // ------------------------------------------------------------------------------------------- spare handler
+
+    /**
+     * One handler JVM kept started and warmed up (classes loaded, GStreamer and its plugins initialised) so that an
+     * egress does not wait for that: about 0.5-0.7 s of every start on a small machine. Costs one idle JVM.
+     */
+    private HandlerProcess spare;
+
+    private synchronized HandlerProcess takeSpare() {
+        HandlerProcess s = spare;
+        spare = null;
+        return s != null && s.isAlive() ? s : null;
+    }
+
+    /** Starts a new spare in the background, unless one is waiting or the worker winds down. */
+    private void replenishSpare() {
+        if (!settings.spareHandler()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            synchronized (this) {
+                if (spare != null && spare.isAlive() || shuttingDown || closed.isDone()) {
+                    return;
+                }
+                try {
+                    spare = HandlerProcess.spare(settings.launcher());
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot start a spare handler: {}", e.getMessage());
+                }
+            }
+        }, "spare-handler");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private synchronized void releaseSpare() {
+        if (spare != null) {
+            spare.kill();
+            spare = null;
+        }
+    }
+
     /** Upstream: after 10 minutes of failing IO updates the worker gives up and shuts down. */
     static final Duration IO_UNHEALTHY_LIMIT = Duration.ofMinutes(10);
 
@@ -135,6 +178,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         w.server.register(Method.LIST_ACTIVE_EGRESS, "", (ctx, req) -> w.listActive(req));
         w.startRegistration = w.server.register(Method.START_EGRESS, config.clusterId(),
                 (ctx, req) -> w.affinity(req), (ctx, req) -> w.startEgress(req));
+        w.replenishSpare();
         LOG.info("worker {} ({}) serving StartEgress{} on {} cores", w.nodeId, w.server.id(),
                 config.clusterId().isEmpty() ? "" : " for cluster " + config.clusterId(), w.admission.cores());
         return w;
@@ -272,7 +316,13 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         CompletableFuture<Void> created = reporter.create(info);
         HandlerProcess handler;
         try {
-            handler = HandlerProcess.launch(settings.launcher(), req, info, configYaml);
+            handler = takeSpare();
+            if (handler != null) {
+                handler.assign(req, info, configYaml);
+            } else {
+                handler = HandlerProcess.launch(settings.launcher(), req, info, configYaml);
+            }
+            replenishSpare();
         } catch (RuntimeException e) {
             topics.forEach(PsrpcServer.Registration::kill);
             admission.aborted(id);
@@ -391,6 +441,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
     public void drain() {
         terminating = true;
         shuttingDown = true;
+        releaseSpare();
         admission.setDisabled(true);
         PsrpcServer.Registration reg = startRegistration;
         if (reg != null) {
@@ -408,6 +459,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
     public void stopAll() {
         terminating = true;
         shuttingDown = true;
+        releaseSpare();
         admission.setDisabled(true);
         running.values().forEach(r -> {
             r.result = HandlerResult.KILLED_SHUTDOWN;
@@ -449,6 +501,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         if (closed.isDone()) {
             return;
         }
+        releaseSpare();
         monitor.close();
         reporter.flush(Duration.ofSeconds(30));
         server.kill();

@@ -66,15 +66,19 @@ class MainTest {
     @Test
     void typesNotBuiltYetSaySo() throws Exception {
         Path config = file("config.yaml", "api_key: devkey\napi_secret: secret\nws_url: ws://127.0.0.1:7880\n");
-        Path track = file("t.json", "{\"room_name\": \"r\", \"track_id\": \"TR_x\", \"file\": {\"filepath\": \"t\"}}");
-        assertThat(run(Map.of(), "run", "--type", "track", track.toString(), "--config", config.toString()))
-                .isEqualTo(2);
-        assertThat(err()).contains("track egress is not yet supported");
-
         Path rc = file("rc.json", "{\"room_name\": \"r\", \"layout\": \"grid\", \"file_outputs\": [{}]}");
         assertThat(run(Map.of(), "run", "--type", "room-composite", rc.toString(), "--config", config.toString()))
                 .isEqualTo(2);
         assertThat(err()).contains("room_composite egress is not yet supported");
+    }
+
+    @Test
+    void trackEgressWithoutAServerFailsWithTheJoinError() throws Exception {
+        Path config = file("config.yaml", "api_key: devkey\napi_secret: secret\nws_url: ws://127.0.0.1:9\n");
+        Path track = file("t.json", "{\"room_name\": \"r\", \"track_id\": \"TR_x\", \"file\": {\"filepath\": \"t\"}}");
+        assertThat(run(Map.of(), "run", "--type", "track", track.toString(), "--config", config.toString()))
+                .isEqualTo(1);
+        assertThat(err()).contains("EGRESS_FAILED").contains("failed to join room r");
     }
 
     @Test

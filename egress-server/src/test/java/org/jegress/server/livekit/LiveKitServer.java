@@ -45,19 +45,29 @@ public final class LiveKitServer implements AutoCloseable {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames();
 
     private final Process process;
+    private final String ip;
     private final int port;
     private final HttpServer hooks;
     private final List<JsonNode> webhooks = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private LiveKitServer(Process process, int port, HttpServer hooks) {
+    private LiveKitServer(Process process, String ip, int port, HttpServer hooks) {
         this.process = process;
+        this.ip = ip;
         this.port = port;
         this.hooks = hooks;
     }
 
     /** Starts livekit-server with {@code redisAddress} (host:port), logs to {@code dir/livekit.log}. */
     public static LiveKitServer start(String redisAddress, Path dir) throws Exception {
+        return start(redisAddress, dir, "127.0.0.1");
+    }
+
+    /**
+     * Starts livekit-server on {@code ip} (and as its node IP): 127.0.0.1 for API-only tests, the test network
+     * namespace's veth address where WebRTC must work (libnice ignores loopback).
+     */
+    public static LiveKitServer start(String redisAddress, Path dir, String ip) throws Exception {
         HttpServer hooks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         LiveKitServer[] self = new LiveKitServer[1];
         hooks.createContext("/hook", ex -> {
@@ -74,12 +84,16 @@ public final class LiveKitServer implements AutoCloseable {
         Path config = dir.resolve("livekit.yaml");
         Files.writeString(config, String.join("\n",
                 "port: " + port,
-                "bind_addresses: [\"127.0.0.1\"]",
+                "bind_addresses: [\"" + ip + "\"]",
                 "rtc:",
                 "  tcp_port: " + freePort(),
                 "  udp_port: " + freePort(),
                 "  use_external_ip: false",
-                "  node_ip: 127.0.0.1",
+                "  node_ip: " + ip,
+                // clients would otherwise be sent to public STUN servers by host name: keep every lookup and
+                // binding request on this host (nothing listens there, so no reflexive candidates)
+                "  stun_servers:",
+                "    - " + ip + ":3478",
                 "redis:",
                 "  address: " + redisAddress,
                 "keys:",
@@ -94,7 +108,7 @@ public final class LiveKitServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("livekit.log").toFile())
                 .start();
-        LiveKitServer s = new LiveKitServer(p, port, hooks);
+        LiveKitServer s = new LiveKitServer(p, ip, port, hooks);
         self[0] = s;
         s.awaitReady(dir.resolve("livekit.log"));
         return s;
@@ -136,11 +150,29 @@ public final class LiveKitServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return "http://" + ip + ":" + port;
     }
 
     public String wsUrl() {
-        return "ws://127.0.0.1:" + port;
+        return "ws://" + ip + ":" + port;
+    }
+
+    /** A token for a participant that publishes and subscribes in {@code room}. */
+    public static String participantToken(String room, String identity) {
+        Map<String, Object> video = new LinkedHashMap<>();
+        video.put("roomJoin", true);
+        video.put("room", room);
+        video.put("canPublish", true);
+        video.put("canSubscribe", true);
+        Map<String, Object> claims = new LinkedHashMap<>();
+        long now = Instant.now().getEpochSecond();
+        claims.put("iss", API_KEY);
+        claims.put("sub", identity);
+        claims.put("name", identity);
+        claims.put("nbf", now - 10);
+        claims.put("exp", now + 3600);
+        claims.put("video", video);
+        return EgressToken.sign(claims, API_SECRET);
     }
 
     /** Every webhook body received so far, in arrival order. */

@@ -122,6 +122,8 @@ final class WorkerFixture implements AutoCloseable {
         if (process.isAlive()) {
             signal("INT");
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                System.out.println("worker did not exit within 60 s of SIGINT; its log:\n"
+                        + String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())));
                 process.destroyForcibly();
             }
         }

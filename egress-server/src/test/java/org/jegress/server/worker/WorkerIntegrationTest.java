@@ -144,7 +144,9 @@ class WorkerIntegrationTest {
             String a = startAudioWeb("a");
             await(a, i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE, Duration.ofSeconds(15));
             int first = runsOn(a, h1, h2);
-            // A busy worker that still has room bids 1.0 and wins at once: work is packed, not spread.
+            // A busy worker that still has room bids 1.0 and wins at once: work is packed, not spread. ("Room" is
+            // measured: wait until Chromium's start-up burst on this 2-core box is over.)
+            awaitAvailableCpu(first, 0.5);
             String b = startAudioWeb("b");
             await(b, i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE, Duration.ofSeconds(15));
             assertThat(runsOn(b, h1, h2)).isEqualTo(first);
@@ -286,6 +288,19 @@ class WorkerIntegrationTest {
             }
         }
         throw new AssertionError(egressId + " runs on no worker");
+    }
+
+    /** Waits until the worker on {@code healthPort} reports at least {@code cores} available ("CpuLoad"). */
+    private static void awaitAvailableCpu(int healthPort, double cores) throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            double available = new com.fasterxml.jackson.databind.ObjectMapper().readTree(httpGet(healthPort))
+                    .path("CpuLoad").asDouble();
+            if (available >= cores) {
+                return;
+            }
+            Thread.sleep(250);
+        }
     }
 
     private static String httpGet(int port) throws Exception {

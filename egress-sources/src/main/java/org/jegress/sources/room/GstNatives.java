@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 
 import org.freedesktop.gstreamer.Promise;
+import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.event.Event;
 import org.freedesktop.gstreamer.event.EventType;
@@ -50,6 +51,12 @@ final class GstNatives {
         void g_object_unref(Pointer object);
 
         void g_free(Pointer mem);
+
+        /** {@code g_signal_emit_by_name(instance, name, guint arg, gpointer *result)} for action signals. */
+        void g_signal_emit_by_name(Pointer instance, String signal, int arg, PointerByReference result);
+
+        /** {@code g_object_set(object, name, guint64 value, NULL)}. */
+        void g_object_set(Pointer object, String property, long value, Pointer terminator);
     }
 
     private static volatile GstApi api;
@@ -82,6 +89,28 @@ final class GstNatives {
             }
         }
         return a;
+    }
+
+    /**
+     * Sets a guint64 property of the internal {@code RTPSession} of an rtpbin session (the object
+     * {@code get-internal-session} returns, which gst1-java-core cannot wrap).
+     *
+     * @return false if the session does not exist yet
+     */
+    static boolean setSessionUint64(Element rtpbin, int sessionId, String property, long value) {
+        GObjectApi g = gobject();
+        PointerByReference session = new PointerByReference();
+        g.g_signal_emit_by_name(Natives.getRawPointer(rtpbin), "get-internal-session", sessionId, session);
+        Pointer s = session.getValue();
+        if (s == null) {
+            return false;
+        }
+        try {
+            g.g_object_set(s, property, value, null);
+            return true;
+        } finally {
+            g.g_object_unref(s);
+        }
     }
 
     /**

@@ -67,6 +67,9 @@ final class PeerSession {
     private final Pipeline host;
     private final ScheduledExecutorService timer;
     private volatile boolean disposed;
+    /** Regular RTCP interval of the receiving session (RTPSession default: 5 s). */
+    static final long RTCP_INTERVAL_MS = 500;
+    private boolean sessionTuned;
     private final List<Element> extras = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     // JNA callbacks: referenced from fields for as long as webrtcbin can call them
@@ -245,7 +248,33 @@ final class PeerSession {
         } finally {
             local.dispose();
         }
+        if (!sessionTuned) {
+            sessionTuned = tuneRtcp();
+        }
         return answerSdp;
+    }
+
+    /**
+     * Lets keyframe requests out promptly: an RTP session sends one early RTCP packet, then holds further feedback
+     * until its next regular report, by default up to 5 s later. A video track whose first keyframe got lost (the
+     * server starts forwarding the moment it has our answer) would stay black that long; with reports every
+     * {@value #RTCP_INTERVAL_MS} ms a repeated request reaches the publisher within about a second.
+     */
+    private boolean tuneRtcp() {
+        Element rtpbin = webrtc.getElementByName("rtpbin");
+        if (rtpbin == null) {
+            return false;
+        }
+        try {
+            if (!GstNatives.setSessionUint64(rtpbin, 0, "rtcp-min-interval", RTCP_INTERVAL_MS * 1_000_000L)) {
+                return false;
+            }
+            LOG.debug("webrtcbin {}: RTCP min interval {} ms", webrtc.getName(), RTCP_INTERVAL_MS);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("webrtcbin {}: cannot tune RTCP: {}", webrtc.getName(), e.toString());
+            return true;
+        }
     }
 
     private static WebRTCSessionDescription description(WebRTCSDPType type, String sdp) {

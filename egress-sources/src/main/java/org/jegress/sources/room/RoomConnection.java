@@ -111,6 +111,8 @@ public final class RoomConnection implements AutoCloseable {
     private boolean answerSent;
     private final List<Object[]> pendingCandidates = new ArrayList<>();
     private final Map<String, String> midToTrack = new ConcurrentHashMap<>();
+    /** The codec each mid was answered with, for the life of a peer session. */
+    private final Map<String, TrackCodec> midCodecs = new ConcurrentHashMap<>();
     private final Map<String, ParticipantInfo> participants = new LinkedHashMap<>();
     private volatile List<RemoteParticipant> participantSnapshot = List.of();
     private volatile Map<String, RemoteTrack> trackSnapshot = Map.of();
@@ -681,6 +683,7 @@ public final class RoomConnection implements AutoCloseable {
             retire(p);
         }
         midToTrack.clear();
+        midCodecs.clear();
         lastOffer = null;
         lastAnswer = null;
         answerSent = false;
@@ -865,6 +868,8 @@ public final class RoomConnection implements AutoCloseable {
         try {
             answerText = p.negotiate(filtered.sdp().toString());
         } catch (PeerSession.NegotiationException e) {
+            LOG.debug("{}: offer {} webrtcbin could not apply:\n{}\nmunged:\n{}", label, sd.getId(), sd.getSdp(),
+                    filtered.sdp());
             rejoin("webrtcbin could not apply offer " + sd.getId() + ": " + e.getMessage());
             return;
         }
@@ -873,6 +878,12 @@ public final class RoomConnection implements AutoCloseable {
                     filtered.sdp(), answerText);
         }
         Sdp answer = Sdp.parse(answerText);
+        // tell the server every codec we can take, so later tracks of other codecs can be subscribed
+        Sdp advertised = answer.withReceivableCodecs(offer);
+        if (advertised != answer) {
+            answerText = advertised.toString();
+            LOG.trace("{}: answer {} as sent:\n{}", label, sd.getId(), answerText);
+        }
         if (answer.hasRed()) {
             LOG.warn("{}: answer {} still contains RED", label, sd.getId());
         }
@@ -890,10 +901,19 @@ public final class RoomConnection implements AutoCloseable {
         pendingCandidates.clear();
     }
 
+    /**
+     * The codec of the track on an m-line; remembered per mid, so that an m-line whose track is gone is still answered
+     * with the codec it was negotiated with (webrtcbin refuses a transceiver whose codec changes).
+     */
     private Optional<TrackCodec> preferredCodec(String mid) {
         String sid = midToTrack.get(mid);
         RemoteTrack t = sid == null ? null : trackSnapshot.get(sid);
-        return t == null ? Optional.empty() : t.supportedCodec();
+        Optional<TrackCodec> c = t == null ? Optional.empty() : t.supportedCodec();
+        if (c.isPresent()) {
+            midCodecs.put(mid, c.get());
+            return c;
+        }
+        return Optional.ofNullable(midCodecs.get(mid));
     }
 
     private void onTrickle(TrickleRequest tr) {

@@ -378,6 +378,80 @@ final class Sdp {
         return score;
     }
 
+    /**
+     * This answer with every codec we can receive that {@code offer} offers on the same m-line added after the
+     * one webrtcbin chose (webrtcbin answers a single codec per m-line): one payload type per further codec. The server (pion) fixes the codecs it may
+     * ever send to this subscriber from the first audio and the first video m-line of the first answer: answering
+     * only the first track's codec there would make every later track of another codec (a VP8 camera after an H.264
+     * one, a SIP participant's PCMU) unsubscribable ("SE_CODEC_UNSUPPORTED"). The server still binds each track to
+     * its own codec, the first answered one webrtcbin expects; the extra codecs only widen what may come later.
+     */
+    Sdp withReceivableCodecs(Sdp offer) {
+        List<Media> out = new ArrayList<>();
+        boolean changed = false;
+        for (Media a : media) {
+            Optional<Media> o = a.mid == null ? Optional.empty() : offer.byMid(a.mid);
+            if (!a.isAudioOrVideo() || a.isInactive() || o.isEmpty()) {
+                out.add(a);
+                continue;
+            }
+            Media off = o.get();
+            // one payload type per codec the answer lacks (the best H.264 variant), never a second variant of the
+            // answered codec: pion then re-offers that m-line with exactly the payload type webrtcbin answered
+            Set<String> answered = new LinkedHashSet<>(a.encodings());
+            Map<String, String> best = new LinkedHashMap<>();
+            for (String pt : off.formats) {
+                String enc = off.encoding(pt);
+                if (answered.contains(enc) || TrackCodec.fromEncodingName(enc).isEmpty() || a.formats.contains(pt)) {
+                    continue;
+                }
+                String current = best.get(enc);
+                if (current == null || preference(off, pt) > preference(off, current)) {
+                    best.put(enc, pt);
+                }
+            }
+            Set<String> add = new LinkedHashSet<>(best.values());
+            for (String pt : off.formats) {
+                String apt = off.apt(pt);
+                if (apt != null && best.containsValue(apt) && !a.formats.contains(pt)) {
+                    add.add(pt);
+                }
+            }
+            if (add.isEmpty()) {
+                out.add(a);
+                continue;
+            }
+            List<String> lines = new ArrayList<>();
+            lines.add(a.lines.get(0) + " " + String.join(" ", add));
+            int insertAt = 1;
+            for (int i = 1; i < a.lines.size(); i++) {
+                String l = a.lines.get(i);
+                String pt = payloadOf(l);
+                // webrtcbin drops profile-level-id from an H.264 answer; pion takes a codec without it for a partial
+                // match and, next to the exact matches added here, would discard it: answer the offered parameters
+                if (l.startsWith("a=fmtp:") && pt != null && off.fmtp.containsKey(pt)
+                        && a.encoding(pt).equals("H264") && off.encoding(pt).equals("H264")) {
+                    l = "a=fmtp:" + pt + " " + off.fmtp.get(pt);
+                }
+                lines.add(l);
+                if (pt != null) {
+                    insertAt = lines.size();
+                }
+            }
+            List<String> extra = new ArrayList<>();
+            for (String l : off.lines) {
+                String pt = payloadOf(l);
+                if (pt != null && add.contains(pt)) {
+                    extra.add(l);
+                }
+            }
+            lines.addAll(insertAt, extra);
+            out.add(new Media(lines, a.iceUfrag));
+            changed = true;
+        }
+        return changed ? new Sdp(session, out) : this;
+    }
+
     /** The payload type an rtpmap/fmtp/rtcp-fb line is about, or null for other lines. */
     private static String payloadOf(String line) {
         String rest;

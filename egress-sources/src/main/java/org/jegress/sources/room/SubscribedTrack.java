@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * One subscribed track as a GStreamer element: a bin, already inside the connection's pipeline, whose ghost
  * {@code "src"} pad delivers the track depayloaded but still encoded (see {@link TrackCodec} for the caps).
  *
- * <p>Inside: {@code valve ! queue leaky=downstream max-size-time=3s ! <depayloader>} for audio, plus {@code ! tee} with a
+ * <p>Inside: {@code valve ! queue leaky=downstream max-size-buffers=1000 ! <depayloader>} for audio, plus {@code ! tee} with a
  * keyframe tap ({@code identity drop-buffer-flags=delta-unit ! fakesink}, one Java callback per keyframe, never per
  * packet) for video. The queue's src pad is blocked until {@link #start()}, so nothing reaches a consumer branch that
- * is not running yet, and up to the last 3 s before {@code start()} (normally everything since the first packet,
+ * is not running yet, and up to the last 1000 packets before {@code start()} (normally everything since the first packet,
  * including the keyframe the SFU starts a video with) is delivered once it is called. The queue also gives the
  * consumer branch its own streaming thread, decoupled from webrtcbin's jitter buffer.
  *
@@ -53,6 +53,8 @@ public final class SubscribedTrack {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubscribedTrack.class);
     private static final long KEYFRAME_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Packets held before {@link #start()} (and buffered after it). */
+    static final int HOLD_PACKETS = 1000;
     private static final int EOS_TYPE = org.freedesktop.gstreamer.event.EventType.EOS.intValue();
     private static final int CAPS_TYPE = org.freedesktop.gstreamer.event.EventType.CAPS.intValue();
 
@@ -124,9 +126,13 @@ public final class SubscribedTrack {
         valve = ElementFactory.make("valve", base + "_valve");
         queue = ElementFactory.make("queue", base + "_queue");
         queue.setAsString("leaky", "downstream");
-        queue.set("max-size-buffers", 0);
+        // Bounded by packets, not time: when RTCP lip-sync shifts a stream's timestamps, a time-bounded queue
+        // sees seconds "queued" after a few packets and leaks its head, which for video is the keyframe the stream
+        // starts with (and the SFU ignores further requests for a while). 1000 packets: ~3 s of 720p video,
+        // 20 s of audio, at most ~1.2 MB.
+        queue.set("max-size-buffers", HOLD_PACKETS);
         queue.set("max-size-bytes", 0);
-        queue.set("max-size-time", TimeUnit.SECONDS.toNanos(3));
+        queue.set("max-size-time", 0L);
         depay = ElementFactory.make(codec.depayloader(), base + "_depay");
         Element out = depay;
         if (codec.isVideo()) {
@@ -220,7 +226,7 @@ public final class SubscribedTrack {
     }
 
     /**
-     * Lets media through to {@link #src()}: first what was held since the track started flowing (at most 3 s), then
+     * Lets media through to {@link #src()}: first what was held since the track started flowing (at most {@value #HOLD_PACKETS} packets), then
      * live. Call after your branch is linked and in the pipeline's state: media pushed into a branch that is not
      * running yet would stop the track's streaming thread. For video a keyframe is also requested, in case the one
      * the stream began with was already dropped from the hold queue. Idempotent; also lets a pending EOS out.

@@ -73,6 +73,8 @@ final class RoomSource implements MediaSource, RoomListener {
         volatile SubscribedTrack track;
         Bin branch;
         Pad input;
+        /** Logs the first buffer's timing once (then removes itself); held so JNA keeps it. */
+        Pad.PROBE firstBuffer;
         /** For a remux: keeps the file's time starting at zero (and its probe callback alive). */
         ZeroBasedTime zero;
         boolean ended;
@@ -459,6 +461,17 @@ final class RoomSource implements MediaSource, RoomListener {
             // the muxer writes timestamps as they come: start the file at zero, not at the connection's age
             f.zero = ZeroBasedTime.on(branch.getStaticPad("src"));
         }
+        f.firstBuffer = (pad, info) -> {
+            if (LOG.isDebugEnabled()) {
+                org.freedesktop.gstreamer.Buffer b = info.getBuffer();
+                Pipeline pl = inputs.pipeline();
+                long running = pl.getClock() == null ? -1 : pl.getClock().getTime() - pl.getBaseTime();
+                LOG.debug("{}: first buffer of {} into the recording: pts {} ms, running time {} ms", plan.egressId(),
+                        f.info.sid(), b == null ? -1 : b.getPresentationTimestamp() / 1_000_000, running / 1_000_000);
+            }
+            return org.freedesktop.gstreamer.PadProbeReturn.REMOVE;
+        };
+        branch.getStaticPad("src").addProbe(org.freedesktop.gstreamer.PadProbeType.BUFFER, f.firstBuffer);
         branch.syncStateWithParent();
         f.branch = branch;
         f.input = target;

@@ -128,4 +128,30 @@ class SdpTest {
                 java.util.List.of("video/AV1", "video/VP8"), false, 640, 480, "PA_x", "x", "STANDARD");
         assertThat(simulcastAv1.supportedCodec()).contains(TrackCodec.VP8);
     }
+
+    @Test
+    void answerAdvertisesEveryReceivableCodecOfTheOffer() {
+        Sdp offer = Sdp.parse(HEAD + DATA + audio("1", "sendonly", "TR_a") + video("2", "sendonly", "TR_v"));
+        // what webrtcbin answers: one codec per m-line (plus its RTX)
+        String answerText = HEAD + DATA
+                + String.join("\r\n", "m=audio 9 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 0.0.0.0", "a=mid:1",
+                        "a=rtpmap:111 OPUS/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1", "a=recvonly", "")
+                + String.join("\r\n", "m=video 9 UDP/TLS/RTP/SAVPF 108 109", "c=IN IP4 0.0.0.0", "a=mid:2",
+                        "a=rtpmap:108 H264/90000", "a=fmtp:108 packetization-mode=1;level-asymmetry-allowed=1",
+                        "a=rtpmap:109 rtx/90000", "a=fmtp:109 apt=108", "a=recvonly", "");
+        Sdp answer = Sdp.parse(answerText).withReceivableCodecs(offer);
+
+        Sdp.Media a = answer.byMid("1").orElseThrow();
+        assertThat(a.formats).containsExactly("111", "0", "8");
+        assertThat(a.encodings()).containsExactly("OPUS", "PCMU", "PCMA");
+        Sdp.Media v = answer.byMid("2").orElseThrow();
+        // the chosen codec stays first; VP8 follows with its RTX; never a second H.264 variant, RED or AV1
+        assertThat(v.formats).containsExactly("108", "109", "96", "97");
+        assertThat(v.apt("97")).isEqualTo("96");
+        // webrtcbin's H.264 answer lacks profile-level-id: it is answered as offered, so pion matches it exactly
+        assertThat(v.fmtp.get("108")).isEqualTo("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f");
+        assertThat(v.direction).isEqualTo("recvonly");
+        assertThat(answer.hasRed()).isFalse();
+        assertThat(answer.toString()).doesNotContain("AV1");
+    }
 }

@@ -56,7 +56,13 @@ public final class LiveKitEnvironment implements AutoCloseable {
     /** Starts a publisher that joined {@code room}; closed with the environment if the test does not. */
     public synchronized TestPublisher publisher(String room, String identity) throws IOException,
             InterruptedException {
-        TestPublisher p = TestPublisher.start(ns, server, nodeDir, socketDir, workDir, room, identity);
+        return publisher(room, identity, null);
+    }
+
+    /** A publisher of a given participant kind ("agent", "sip", …; null: standard). */
+    public synchronized TestPublisher publisher(String room, String identity, String kind) throws IOException,
+            InterruptedException {
+        TestPublisher p = TestPublisher.start(ns, server, nodeDir, socketDir, workDir, room, identity, kind);
         publishers.add(p);
         return p;
     }

@@ -161,16 +161,29 @@ public final class LiveKitServer implements AutoCloseable {
 
     /** A token for a normal participant that may publish and subscribe. */
     public static String participantToken(String room, String identity) {
+        return participantToken(room, identity, null);
+    }
+
+    /**
+     * A token for a participant that may publish and subscribe.
+     *
+     * @param kind participant kind claim ("agent", "sip", …), or null for a standard participant
+     */
+    public static String participantToken(String room, String identity, String kind) {
         Map<String, Object> video = new LinkedHashMap<>();
         video.put("roomJoin", true);
         video.put("room", room);
         video.put("canPublish", true);
         video.put("canSubscribe", true);
         video.put("canPublishData", true);
-        return token(identity, video);
+        return token(identity, video, kind);
     }
 
     private static String token(String identity, Map<String, Object> video) {
+        return token(identity, video, null);
+    }
+
+    private static String token(String identity, Map<String, Object> video, String kind) {
         Map<String, Object> claims = new LinkedHashMap<>();
         long now = Instant.now().getEpochSecond();
         claims.put("iss", API_KEY);
@@ -180,6 +193,9 @@ public final class LiveKitServer implements AutoCloseable {
         claims.put("iat", now);
         claims.put("exp", now + 3600);
         claims.put("video", video);
+        if (kind != null) {
+            claims.put("kind", kind);
+        }
         return EgressToken.sign(claims, API_SECRET);
     }
 

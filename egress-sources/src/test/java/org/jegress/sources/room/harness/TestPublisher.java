@@ -48,14 +48,26 @@ public final class TestPublisher implements AutoCloseable {
 
     /** Joins {@code room} as {@code identity} and waits until the control socket is up (the room is joined then). */
     static TestPublisher start(TestNamespace ns, LiveKitServer server, Path nodeDir, Path socketDir, Path logDir,
-            String room, String identity) throws IOException, InterruptedException {
+            String room, String identity, String kind) throws IOException, InterruptedException {
+        return start(ns, server.wsUrl(), LiveKitServer.participantToken(room, identity, kind), nodeDir, socketDir,
+                logDir.resolve("publisher-" + room + "-" + identity + ".log"), identity);
+    }
+
+    /**
+     * Joins the room the token names, on any livekit-server inside the namespace (for tests that run their own
+     * server, e.g. one attached to Redis).
+     *
+     * @param nodeDir directory holding publisher.mjs and its node_modules
+     * @param socketDir where the control socket goes (keep the path short)
+     * @param log the publisher's log file
+     */
+    public static TestPublisher start(TestNamespace ns, String wsUrl, String token, Path nodeDir, Path socketDir,
+            Path log, String identity) throws IOException, InterruptedException {
         Path sock = socketDir.resolve("pub-" + identity + ".sock");
         Files.deleteIfExists(sock);
-        Path log = logDir.resolve("publisher-" + room + "-" + identity + ".log");
         ManagedProcess p = ManagedProcess.start("publisher-" + identity, ns.exec(List.of("node",
-                nodeDir.resolve("publisher.mjs").toString(), "--url", server.wsUrl(), "--token",
-                LiveKitServer.participantToken(room, identity), "--control", sock.toString())),
-                Map.of(), log, false);
+                nodeDir.resolve("publisher.mjs").toString(), "--url", wsUrl, "--token", token, "--control",
+                sock.toString())), Map.of(), log, false);
         TestPublisher pub = new TestPublisher(identity, p, sock);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
@@ -124,6 +136,19 @@ public final class TestPublisher implements AutoCloseable {
     public String publishVideo(String name, String codec) throws IOException {
         return command(cmd("publishVideo", "name", name, "codec", codec, "width", 320, "height", 240, "fps", 15))
                 .path("sid").asText();
+    }
+
+    /** Camera + microphone with sync marks (a white flash and a 1 kHz beep at every whole second). */
+    public record AvTracks(String audio, String video) {
+    }
+
+    /**
+     * Publishes a 30 fps camera ("h264" or "vp8") and a microphone carrying sync marks: at the start of every second
+     * of one shared clock, a 100 ms white flash over mid grey and a 100 ms 1 kHz beep over a quiet 300 Hz tone.
+     */
+    public AvTracks publishAv(String codec) throws IOException {
+        JsonNode r = command(cmd("publishAv", "codec", codec));
+        return new AvTracks(r.path("audio").asText(), r.path("video").asText());
     }
 
     public void unpublish(String trackSid) throws IOException {

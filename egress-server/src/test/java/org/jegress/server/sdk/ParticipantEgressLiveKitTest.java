@@ -1,0 +1,106 @@
+package org.jegress.server.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.jegress.api.livekit.EgressInfo;
+import org.jegress.api.livekit.EgressStatus;
+import org.jegress.api.livekit.EncodedFileOutput;
+import org.jegress.api.livekit.ParticipantEgressRequest;
+import org.jegress.server.media.AvMarks;
+import org.jegress.server.media.MediaProbe;
+import org.jegress.sources.room.harness.LiveKitEnvironment;
+import org.jegress.sources.room.harness.LiveKitExtension;
+import org.jegress.sources.room.harness.LiveKitServer;
+import org.jegress.sources.room.harness.TestPublisher;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Participant egress against a real livekit-server: camera and microphone transcoded into one MP4 that runs on through
+ * an unpublish/republish (black and silence in the gap), keeps sound and picture in sync, and ends when the
+ * participant leaves. The recorder stays invisible to the participant.
+ */
+@Tag("livekit")
+@ExtendWith(LiveKitExtension.class)
+class ParticipantEgressLiveKitTest {
+
+    @TempDir
+    Path dir;
+    private RoomEgressFixture egress;
+
+    @BeforeEach
+    void setUp(LiveKitEnvironment env) {
+        egress = new RoomEgressFixture(env, dir);
+    }
+
+    @Test
+    void republishGapIsBlackAndSilentAndSoundStaysInSyncWithPicture(LiveKitEnvironment env) throws Exception {
+        String room = env.newRoom("participant");
+        TestPublisher bob = env.publisher(room, "bob");
+        TestPublisher.AvTracks first = bob.publishAv("h264");
+
+        RoomEgressFixture.Running r = egress.start(RoomEgressFixture.rpc(room).setParticipant(
+                ParticipantEgressRequest.newBuilder().setRoomName(room).setIdentity("bob")
+                        .addFileOutputs(EncodedFileOutput.newBuilder().setFilepath("p_{publisher_identity}"))))
+                .awaitActive();
+        long t0 = System.nanoTime();
+        Thread.sleep(4500);
+        String egressId = r.handle.egressId();
+        assertThat(bob.visibleParticipants()).as("the recorder is hidden").doesNotContain(egressId).isEmpty();
+        assertThat(env.server().listParticipants(room)).anySatisfy(p -> {
+            assertThat(p.identity()).isEqualTo(egressId);
+            assertThat(p.hidden()).isTrue();
+            assertThat(p.recorder()).isTrue();
+        });
+
+        bob.unpublish(first.audio());
+        bob.unpublish(first.video());
+        double gapStart = since(t0);
+        Thread.sleep(2500);
+        bob.publishAv("vp8");
+        double gapEnd = since(t0);
+        Thread.sleep(6000);
+        bob.disconnect();
+        double left = since(t0);
+        EgressInfo info = r.awaitEnd();
+
+        // the participant leaving ends the egress, which completes what it recorded
+        assertThat(info.getStatus()).as("%s", info).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+        assertThat(info.getDetails()).contains("Source closed");
+        assertThat(info.getFileResults(0).getFilename()).isEqualTo("p_bob.mp4");
+        assertThat(env.server().listParticipants(room)).extracting(LiveKitServer.ListedParticipant::identity)
+                .as("the recorder left the room").doesNotContain(egressId);
+
+        Path file = dir.resolve("p_bob.mp4");
+        MediaProbe probe = MediaProbe.of(file);
+        assertThat(probe.streams()).extracting(MediaProbe.Stream::codec).containsExactlyInAnyOrder("h264", "aac");
+        assertThat(probe.video().orElseThrow().width()).isEqualTo(1280);
+        assertThat(probe.duration()).isCloseTo(left, within(1.0));
+
+        AvMarks m = AvMarks.of(file);
+        // picture and sound before the gap and after the republish
+        assertThat(m.lumaShare(1.0, gapStart - 0.5, v -> v > 60)).as("picture before the gap").isGreaterThan(0.9);
+        assertThat(m.lumaShare(gapEnd + 2.0, left - 1.0, v -> v > 60)).as("picture after").isGreaterThan(0.9);
+        assertThat(m.levelShare(1.0, gapStart - 0.5, v -> v > -40)).as("sound before the gap").isGreaterThan(0.9);
+        assertThat(m.levelShare(gapEnd + 2.0, left - 1.0, v -> v > -40)).as("sound after").isGreaterThan(0.9);
+        // the gap: black and silent, the file continuous through it
+        assertThat(m.lumaShare(gapStart + 1.0, gapEnd, v -> v < 30)).as("black in the gap").isGreaterThan(0.9);
+        assertThat(m.levelShare(gapStart + 1.0, gapEnd, v -> v < -60)).as("silence in the gap").isGreaterThan(0.9);
+
+        List<Double> offsets = AvMarks.offsets(m.flashes(170), m.beeps(-15));
+        System.out.println("A/V offsets (beep - flash, s): " + offsets);
+        assertThat(offsets).as("marks found").hasSizeGreaterThanOrEqualTo(8);
+        assertThat(offsets).as("beep vs flash").allSatisfy(o -> assertThat(Math.abs(o)).isLessThanOrEqualTo(0.1));
+    }
+
+    private static double since(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
