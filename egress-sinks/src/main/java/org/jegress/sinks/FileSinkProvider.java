@@ -59,35 +59,39 @@ public final class FileSinkProvider implements OutputSinkProvider {
         // for preroll would stall the state change.
         String sink = "filesink name=file sync=false async=false buffer-mode=unbuffered location="
                 + GstDescription.quote(localFile.toAbsolutePath().toString());
+        // Behind a tee, a queue per input keeps one output from holding up the others; a passthrough input is fed
+        // by its own track (which has a queue already): a thread and a handoff per packet less.
+        boolean passthrough = (!audio.enabled() || !audio.transcoding()) && (!video.enabled() || !video.encoding());
+        String in = passthrough ? "identity silent=true" : QUEUE;
         StringBuilder d = new StringBuilder();
         switch (type) {
             case MP4:
                 d.append("mp4mux name=mux fragment-duration=").append(MP4_FRAGMENT_MS)
                         .append(" fragment-mode=dash-or-mss ! ").append(sink);
                 if (video.enabled()) {
-                    d.append(' ').append(QUEUE).append(" name=video_in ! h264parse ! mux.video_%u");
+                    d.append(' ').append(in).append(" name=video_in ! h264parse ! mux.video_%u");
                 }
                 if (audio.enabled()) {
-                    d.append(' ').append(QUEUE).append(" name=audio_in ! ").append(audioParser(audio.codec()))
+                    d.append(' ').append(in).append(" name=audio_in ! ").append(audioParser(audio.codec()))
                             .append(" ! mux.audio_%u");
                 }
                 break;
             case OGG:
                 d.append("oggmux name=mux ! ").append(sink)
-                        .append(' ').append(QUEUE).append(" name=audio_in ! opusparse ! mux.audio_%u");
+                        .append(' ').append(in).append(" name=audio_in ! opusparse ! mux.audio_%u");
                 break;
             case WEBM:
                 // Matroska is readable up to its last complete cluster after a crash; EOS adds cues and duration.
                 d.append("webmmux name=mux ! ").append(sink);
                 if (video.enabled()) {
-                    d.append(' ').append(QUEUE).append(" name=video_in ! mux.video_%u");
+                    d.append(' ').append(in).append(" name=video_in ! mux.video_%u");
                 }
                 if (audio.enabled()) {
-                    d.append(' ').append(QUEUE).append(" name=audio_in ! opusparse ! mux.audio_%u");
+                    d.append(' ').append(in).append(" name=audio_in ! opusparse ! mux.audio_%u");
                 }
                 break;
             case MP3:
-                d.append(QUEUE).append(" name=audio_in ! xingmux ! ").append(sink);
+                d.append(in).append(" name=audio_in ! xingmux ! ").append(sink);
                 break;
             default:
                 throw new IllegalArgumentException("not a file type this sink writes: " + type);

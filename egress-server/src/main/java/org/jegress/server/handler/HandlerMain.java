@@ -150,8 +150,9 @@ public final class HandlerMain {
     private static void warmUp() {
         long t0 = System.nanoTime();
         org.jegress.pipeline.gst.GstRuntime.ensureInitialized();
-        // making an element loads its plugin (and the libraries behind it): the slow part of a first use
-        for (String factory : new String[] {"webrtcbin", "rtpopusdepay", "rtph264depay", "rtpvp8depay", "opusparse",
+        // making an element loads its plugin (and the libraries behind it): the slow part of a first use; the first
+        // dtlsdec also generates the process's DTLS certificate (an RSA key), which every peer connection then shares
+        for (String factory : new String[] {"webrtcbin", "dtlsdec", "rtpbin", "rtpopusdepay", "rtph264depay", "rtpvp8depay", "opusparse",
                 "oggmux", "mp4mux", "webmmux", "x264enc", "avenc_aac", "opusenc", "audiomixer", "compositor",
                 "opusdec", "avdec_h264", "vp8dec", "valve", "queue", "filesink"}) {
             try {
@@ -161,8 +162,32 @@ public final class HandlerMain {
                 LOG.debug("warm-up: {}: {}", factory, e.toString());
             }
         }
-        EgressPlanner.class.getName();
-        LOG.debug("spare handler warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        // The Java side of a start, run once on made-up requests: config parsing (Jackson YAML), planning, provider
+        // lookup (loads the source and sink classes), token signing (JCA), the HTTP client the signalling uses.
+        try {
+            EgressConfig config = ConfigLoader.parse(String.join("\n", "api_key: warmup", "api_secret: warmup",
+                    "ws_url: ws://127.0.0.1:7880", "log_level: info", ""), Map.of());
+            EgressPlanner planner = new EgressPlanner(config, Clock.systemUTC(), java.time.ZoneOffset.UTC);
+            for (StartEgressRequest r : new StartEgressRequest[] {
+                    StartEgressRequest.newBuilder().setEgressId("EG_warmup").setRoomName("warmup")
+                            .setTrack(org.jegress.api.livekit.TrackEgressRequest.newBuilder().setRoomName("warmup")
+                                    .setTrackId("TR_warmup").setFile(org.jegress.api.livekit.DirectFileOutput
+                                            .newBuilder().setFilepath("warmup")))
+                            .build(),
+                    StartEgressRequest.newBuilder().setEgressId("EG_warmup").setRoomName("warmup")
+                            .setParticipant(org.jegress.api.livekit.ParticipantEgressRequest.newBuilder()
+                                    .setRoomName("warmup").setIdentity("warmup")
+                                    .addFileOutputs(org.jegress.api.livekit.EncodedFileOutput.newBuilder()
+                                            .setFilepath("warmup.mp4")))
+                            .build()}) {
+                Egress.checkSupported(planner.plan(r));
+            }
+            org.jegress.api.auth.EgressToken.build("EG_warmup", "warmup", "warmup", "warmup", Instant.now());
+            java.net.http.HttpClient.newHttpClient();
+        } catch (RuntimeException e) {
+            LOG.debug("warm-up: {}", e.toString());
+        }
+        LOG.info("spare handler warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
     private void readCommands(EgressHandle h) {

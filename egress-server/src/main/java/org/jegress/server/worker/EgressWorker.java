@@ -131,6 +131,9 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
      */
     private HandlerProcess spare;
 
+    /** Longest wait after an egress was handed to the spare before the next spare starts. */
+    static final Duration SPARE_DELAY = Duration.ofSeconds(5);
+
     private synchronized HandlerProcess takeSpare() {
         HandlerProcess s = spare;
         spare = null;
@@ -322,7 +325,6 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
             } else {
                 handler = HandlerProcess.launch(settings.launcher(), req, info, configYaml);
             }
-            replenishSpare();
         } catch (RuntimeException e) {
             topics.forEach(PsrpcServer.Registration::kill);
             admission.aborted(id);
@@ -331,11 +333,22 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         Running r = new Running(req, info, handler, topics);
         running.put(id, r);
         monitor.register(id, handler.pid());
+        // The next spare starts once this egress records (or ends, or after a few seconds): its JVM and GStreamer
+        // start-up would otherwise take CPU from this egress's own start on a small machine.
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        started.completeOnTimeout(null, SPARE_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+                .thenRun(this::replenishSpare);
         handler.onUpdate(update -> {
             r.info = update;
             reporter.update(update);
+            if (update.getStatus() != EgressStatus.EGRESS_STARTING) {
+                started.complete(null);
+            }
         });
-        handler.exit().thenAccept(how -> handlerExited(r, how));
+        handler.exit().thenAccept(how -> {
+            started.complete(null);
+            handlerExited(r, how);
+        });
 
         try {
             long startup = handler.ready().get(HANDLER_READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -78,6 +78,7 @@ class RoomWorkerIntegrationTest {
         try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("track"), COSTS);
                 TestPublisher alice = publisher(room, "alice")) {
             String sid = alice.publishTone("mic", 440);
+            worker.awaitLog("spare handler warmed up", 30_000); // steady state: a warm handler waits
 
             long t0 = System.nanoTime();
             EgressInfo started = livekit.egress("StartTrackEgress", "{\"room_name\": \"" + room

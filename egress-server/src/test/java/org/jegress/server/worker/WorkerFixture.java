@@ -47,6 +47,15 @@ final class WorkerFixture implements AutoCloseable {
      */
     static WorkerFixture start(RedisServerExtension redis, LiveKitServer livekit, Path dir, String extraYaml)
             throws Exception {
+        return start(redis, livekit, dir, extraYaml, System.getProperty("java.class.path"));
+    }
+
+    /**
+     * @param classPath the worker's (and so its handlers') class path: the packaged {@code egress-server.jar} and
+     *     {@code lib/*} run it as operators do, with class-data sharing for the handlers
+     */
+    static WorkerFixture start(RedisServerExtension redis, LiveKitServer livekit, Path dir, String extraYaml,
+            String classPath) throws Exception {
         Files.createDirectories(dir);
         Path config = dir.resolve("egress.yaml");
         Files.writeString(config, String.join("\n",
@@ -67,7 +76,7 @@ final class WorkerFixture implements AutoCloseable {
         Process p = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"),
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", classPath,
                 "org.jegress.server.cli.Main", "server", "--config", config.toString()))
                 .directory(dir.toFile())
                 .redirectOutput(dir.resolve("worker.out").toFile())

@@ -57,6 +57,9 @@ final class GstNatives {
 
         /** {@code g_object_set(object, name, guint64 value, NULL)}. */
         void g_object_set(Pointer object, String property, long value, Pointer terminator);
+
+        /** {@code g_object_set(object, name, gboolean/gint value, NULL)}. */
+        void g_object_set(Pointer object, String property, int value, Pointer terminator);
     }
 
     private static volatile GstApi api;
@@ -110,6 +113,39 @@ final class GstNatives {
             return true;
         } finally {
             g.g_object_unref(s);
+        }
+    }
+
+    /**
+     * Turns off UPnP port mapping in webrtcbin's libnice agent (on by default there): a recorder never needs a
+     * router to open ports for it, and every agent would otherwise start an SSDP search and an HTTP server of its own
+     * on each interface.
+     *
+     * @return false if the ICE implementation is not libnice
+     */
+    static boolean disableUpnp(Element webrtcbin) {
+        GObjectApi g = gobject();
+        PointerByReference ice = new PointerByReference();
+        g.g_object_get(Natives.getRawPointer(webrtcbin), "ice-agent", ice, null);
+        Pointer i = ice.getValue();
+        if (i == null) {
+            return false;
+        }
+        try {
+            PointerByReference agent = new PointerByReference();
+            g.g_object_get(i, "agent", agent, null);
+            Pointer a = agent.getValue();
+            if (a == null) {
+                return false;
+            }
+            try {
+                g.g_object_set(a, "upnp", 0, null);
+                return true;
+            } finally {
+                g.g_object_unref(a);
+            }
+        } finally {
+            g.g_object_unref(i);
         }
     }
 

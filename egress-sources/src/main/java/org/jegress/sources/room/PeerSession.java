@@ -68,7 +68,7 @@ final class PeerSession {
     private final ScheduledExecutorService timer;
     private volatile boolean disposed;
     /** Regular RTCP interval of the receiving session (RTPSession default: 5 s). */
-    static final long RTCP_INTERVAL_MS = 500;
+    static final long RTCP_INTERVAL_MS = 1000;
     private boolean sessionTuned;
     private final List<Element> extras = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -92,6 +92,9 @@ final class PeerSession {
             webrtc.setAsString("ice-transport-policy", "relay");
         }
         configureIceServers(iceServers);
+        if (!GstNatives.disableUpnp(webrtc)) {
+            LOG.debug("webrtcbin {}: ICE agent is not libnice; UPnP left as it is", webrtc.getName());
+        }
 
         onIceCandidate = (mline, candidate) -> {
             if (!disposed) {
