@@ -102,6 +102,31 @@ class AudioMixLiveKitTest {
         assertChannels(dir.resolve(name), 440, 880);
     }
 
+    @Test
+    void dualChannelAlternateSplitsTwoParticipantsOverTheChannels(LiveKitEnvironment env) throws Exception {
+        String room = env.newRoom("alternate");
+        TestPublisher alice = env.publisher(room, "alice");
+        alice.publishTone("mic", 440);
+        TestPublisher bob = env.publisher(room, "bob");
+        bob.publishTone("mic", 880);
+
+        RoomEgressFixture.Running r = egress.start(RoomEgressFixture.rpc(room).setRoomComposite(
+                RoomCompositeEgressRequest.newBuilder().setRoomName(room).setAudioOnly(true)
+                        .setAudioMixing(AudioMixing.DUAL_CHANNEL_ALTERNATE)
+                        .addFileOutputs(EncodedFileOutput.newBuilder().setFilepath("alternate"))))
+                .awaitActive();
+        Thread.sleep(5000);
+        EgressInfo info = r.stopAndWait();
+
+        assertThat(info.getStatus()).as("%s", info).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+        Path file = dir.resolve("alternate.ogg");
+        // tracks alternate left, right in the order they are added; both publishers were there before the recorder,
+        // so which comes first is the server's order: one tone per channel, whichever way round
+        AudioAnalysis a = AudioAnalysis.of(file, 1.0);
+        boolean aliceLeft = Math.abs(a.left().frequency() - 440) < 440 * 0.02;
+        assertChannels(file, aliceLeft ? 440 : 880, aliceLeft ? 880 : 440);
+    }
+
     /** The left channel carries only {@code leftHz}, the right only {@code rightHz}. */
     private static void assertChannels(Path file, double leftHz, double rightHz) throws Exception {
         AudioAnalysis a = AudioAnalysis.of(file, 1.0);

@@ -10,6 +10,7 @@ import org.jegress.api.livekit.EgressInfo;
 import org.jegress.api.livekit.EgressStatus;
 import org.jegress.api.livekit.EncodedFileOutput;
 import org.jegress.api.livekit.ParticipantEgressRequest;
+import org.jegress.api.livekit.TrackCompositeEgressRequest;
 import org.jegress.server.media.AvMarks;
 import org.jegress.server.media.MediaProbe;
 import org.jegress.sources.room.harness.LiveKitEnvironment;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Participant egress against a real livekit-server: camera and microphone transcoded into one MP4 that runs on through
  * an unpublish/republish (black and silence in the gap), keeps sound and picture in sync, and ends when the
- * participant leaves. The recorder stays invisible to the participant.
+ * participant leaves. The recorder stays invisible to the participant. Track composite egress (one audio and one video
+ * track, named by ID) goes through the same transcoding path.
  */
 @Tag("livekit")
 @ExtendWith(LiveKitExtension.class)
@@ -97,6 +99,41 @@ class ParticipantEgressLiveKitTest {
         List<Double> offsets = AvMarks.offsets(m.flashes(170), m.beeps(-15));
         System.out.println("A/V offsets (beep - flash, s): " + offsets);
         assertThat(offsets).as("marks found").hasSizeGreaterThanOrEqualTo(8);
+        assertThat(offsets).as("beep vs flash").allSatisfy(o -> assertThat(Math.abs(o)).isLessThanOrEqualTo(0.1));
+    }
+
+    @Test
+    void trackCompositeMuxesTheTwoTracksInSync(LiveKitEnvironment env) throws Exception {
+        String room = env.newRoom("composite");
+        TestPublisher carol = env.publisher(room, "carol");
+        TestPublisher.AvTracks av = carol.publishAv("vp8");
+
+        RoomEgressFixture.Running r = egress.start(RoomEgressFixture.rpc(room).setTrackComposite(
+                TrackCompositeEgressRequest.newBuilder().setRoomName(room).setAudioTrackId(av.audio())
+                        .setVideoTrackId(av.video())
+                        .addFileOutputs(EncodedFileOutput.newBuilder().setFilepath("tc_{room_name}"))))
+                .awaitActive();
+        long t0 = System.nanoTime();
+        Thread.sleep(6000);
+        EgressInfo info = r.stopAndWait();
+        double recorded = since(t0);
+
+        assertThat(info.getStatus()).as("%s", info).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+        assertThat(info.getFileResults(0).getFilename()).isEqualTo("tc_" + room + ".mp4");
+        Path file = dir.resolve("tc_" + room + ".mp4");
+        MediaProbe probe = MediaProbe.of(file);
+        assertThat(probe.streams()).extracting(MediaProbe.Stream::codec).containsExactlyInAnyOrder("h264", "aac");
+        assertThat(probe.video().orElseThrow().width()).isEqualTo(1280);
+        assertThat(probe.video().orElseThrow().height()).isEqualTo(720);
+        assertThat(probe.duration()).isCloseTo(recorded, within(1.0));
+        assertThat(probe.duration()).isCloseTo(info.getFileResults(0).getDuration() / 1e9, within(1.0));
+
+        AvMarks m = AvMarks.of(file);
+        assertThat(m.lumaShare(1.0, recorded - 0.5, v -> v > 60)).as("picture").isGreaterThan(0.9);
+        assertThat(m.levelShare(1.0, recorded - 0.5, v -> v > -40)).as("sound").isGreaterThan(0.9);
+        List<Double> offsets = AvMarks.offsets(m.flashes(170), m.beeps(-15));
+        System.out.println("track composite A/V offsets (beep - flash, s): " + offsets);
+        assertThat(offsets).as("marks found").hasSizeGreaterThanOrEqualTo(4);
         assertThat(offsets).as("beep vs flash").allSatisfy(o -> assertThat(Math.abs(o)).isLessThanOrEqualTo(0.1));
     }
 

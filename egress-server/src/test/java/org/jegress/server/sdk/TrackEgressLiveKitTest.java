@@ -139,7 +139,8 @@ class TrackEgressLiveKitTest {
             alice.mute(sid, true);
             Thread.sleep(1000);
             alice.mute(sid, false);
-            Thread.sleep(2000);
+            // past the first keep-alive ping (every 30 s)
+            Thread.sleep(Math.max(2000, 31_500 - (System.nanoTime() - t0) / 1_000_000));
             EgressInfo info = r.stopAndWait();
             double seconds = (System.nanoTime() - t0) / 1e9;
 
@@ -153,6 +154,7 @@ class TrackEgressLiveKitTest {
             assertThat(ws.closed().get(10, TimeUnit.SECONDS)).as("close code").isEqualTo(1000);
             assertThat(ws.headers()).containsEntry("content-type", "audio/x-raw");
             assertThat(ws.texts()).containsExactly("{\"muted\":true}", "{\"muted\":false}");
+            assertThat(ws.pings()).as("keep-alive pings").containsExactly("ping");
             // S16LE, 48 kHz, stereo: 192000 bytes per second, continuous (silence while muted)
             byte[] pcm = ws.binary();
             assertThat(pcm.length % 4).isZero();
