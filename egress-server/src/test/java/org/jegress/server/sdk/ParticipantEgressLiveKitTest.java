@@ -137,6 +137,27 @@ class ParticipantEgressLiveKitTest {
         assertThat(offsets).as("beep vs flash").allSatisfy(o -> assertThat(Math.abs(o)).isLessThanOrEqualTo(0.1));
     }
 
+    @Test
+    void participantWhoNeverPublishesAndLeavesEndsAborted(LiveKitEnvironment env) throws Exception {
+        String room = env.newRoom("nopublish");
+        TestPublisher dave = env.publisher(room, "dave");
+
+        RoomEgressFixture.Running r = egress.start(RoomEgressFixture.rpc(room).setParticipant(
+                ParticipantEgressRequest.newBuilder().setRoomName(room).setIdentity("dave")
+                        .addFileOutputs(EncodedFileOutput.newBuilder().setFilepath("never"))));
+        Thread.sleep(3000);
+        assertThat(r.handle.info().getStatus()).as("waiting for media").isEqualTo(EgressStatus.EGRESS_STARTING);
+        dave.disconnect();
+        EgressInfo info = r.awaitEnd();
+
+        // upstream's ParticipantNoPublish case: ABORTED, nothing recorded
+        assertThat(info.getStatus()).as("%s", info).isEqualTo(EgressStatus.EGRESS_ABORTED);
+        assertThat(info.getError()).isEqualTo("Stop called before pipeline could start");
+        assertThat(info.getDetails()).isEqualTo("End reason: Source closed");
+        assertThat(env.server().listParticipants(room)).extracting(LiveKitServer.ListedParticipant::identity)
+                .as("the recorder left the room").doesNotContain(r.handle.egressId());
+    }
+
     private static double since(long t0) {
         return (System.nanoTime() - t0) / 1e9;
     }
