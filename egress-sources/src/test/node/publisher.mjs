@@ -7,6 +7,8 @@
 // Control protocol: newline-delimited JSON over the unix socket, one request line -> one response line.
 //   {"cmd":"publishAudio","name":"tone","frequency":440}                 -> {"ok":true,"sid":"TR_..."}
 //   {"cmd":"publishVideo","name":"cam","codec":"vp8"|"h264","width":320,"height":240,"fps":15}
+//     both take "source": "microphone" | "screen_share_audio" (audio), "camera" | "screen_share" (video);
+//     publishVideo takes "colour": [r,g,b] for one fixed colour instead of the red/green/blue cycle
 //   {"cmd":"publishAv","codec":"h264"|"vp8"}  -> {"ok":true,"audio":"TR_...","video":"TR_..."} (sync marks, see below)
 //   {"cmd":"unpublish","sid":"TR_..."}      {"cmd":"mute","sid":"TR_...","muted":true}
 //   {"cmd":"participants"}  -> identities this client sees      {"cmd":"stats"} -> outbound RTP stats
@@ -46,13 +48,18 @@ room.on(RoomEvent.ParticipantDisconnected, (p) => emit('participantDisconnected'
 room.on(RoomEvent.Disconnected, (reason) => emit('disconnected', { reason }));
 
 // ---- audio: a continuous sine tone, 20 ms frames, paced by the native source's queue ----
-async function publishAudio({ name = 'tone', frequency = 440, amplitude = 0.3 }) {
+const SOURCES = {
+  microphone: TrackSource.SOURCE_MICROPHONE, screen_share_audio: TrackSource.SOURCE_SCREENSHARE_AUDIO,
+  camera: TrackSource.SOURCE_CAMERA, screen_share: TrackSource.SOURCE_SCREENSHARE,
+};
+
+async function publishAudio({ name = 'tone', frequency = 440, amplitude = 0.3, source: src = 'microphone' }) {
   const sampleRate = 48000;
   const samples = sampleRate / 50;
   const source = new AudioSource(sampleRate, 1, 200);
   const track = LocalAudioTrack.createAudioTrack(name, source);
   const pub = await room.localParticipant.publishTrack(track,
-    new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE, dtx: false }));
+    new TrackPublishOptions({ source: SOURCES[src], dtx: false }));
   let running = true;
   let phase = 0;
   (async () => {
@@ -80,19 +87,20 @@ async function publishAudio({ name = 'tone', frequency = 440, amplitude = 0.3 })
 // ---- video: full-frame colour that changes every second (red, green, blue) plus a moving white bar ----
 const COLOURS = [[255, 0, 0], [0, 255, 0], [0, 0, 255]];
 
-async function publishVideo({ name = 'cam', codec = 'vp8', width = 320, height = 240, fps = 15 }) {
+async function publishVideo({ name = 'cam', codec = 'vp8', width = 320, height = 240, fps = 15,
+  source: src = 'camera', colour = null }) {
   const source = new VideoSource(width, height);
   const track = LocalVideoTrack.createVideoTrack(name, source);
   const videoCodec = codec.toLowerCase() === 'h264' ? VideoCodec.H264 : VideoCodec.VP8;
   const pub = await room.localParticipant.publishTrack(track, new TrackPublishOptions({
-    source: TrackSource.SOURCE_CAMERA, videoCodec, simulcast: false,
+    source: SOURCES[src], videoCodec, simulcast: false,
     videoEncoding: { maxBitrate: 600000n, maxFramerate: fps },
   }));
   const t0 = Date.now();
   let n = 0;
   const timer = setInterval(() => {
     const elapsed = Date.now() - t0;
-    const [r, g, b] = COLOURS[Math.floor(elapsed / 1000) % COLOURS.length];
+    const [r, g, b] = colour || COLOURS[Math.floor(elapsed / 1000) % COLOURS.length];
     const data = new Uint8Array(width * height * 4);
     const barX = Math.floor((n * 4) % width);
     for (let y = 0; y < height; y++) {

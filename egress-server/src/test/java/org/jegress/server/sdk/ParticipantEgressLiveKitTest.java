@@ -11,6 +11,7 @@ import org.jegress.api.livekit.EgressStatus;
 import org.jegress.api.livekit.EncodedFileOutput;
 import org.jegress.api.livekit.ParticipantEgressRequest;
 import org.jegress.api.livekit.TrackCompositeEgressRequest;
+import org.jegress.server.media.AudioAnalysis;
 import org.jegress.server.media.AvMarks;
 import org.jegress.server.media.MediaProbe;
 import org.jegress.sources.room.harness.LiveKitEnvironment;
@@ -135,6 +136,38 @@ class ParticipantEgressLiveKitTest {
         System.out.println("track composite A/V offsets (beep - flash, s): " + offsets);
         assertThat(offsets).as("marks found").hasSizeGreaterThanOrEqualTo(4);
         assertThat(offsets).as("beep vs flash").allSatisfy(o -> assertThat(Math.abs(o)).isLessThanOrEqualTo(0.1));
+    }
+
+    @Test
+    void screenShareRecordsTheShareAndItsAudioNotTheCamera(LiveKitEnvironment env) throws Exception {
+        String room = env.newRoom("screen");
+        TestPublisher erin = env.publisher(room, "erin");
+        // 4:3 pictures in a 16:9 frame: a quarter of it is black bars. Mean luma of the frame: camera (red, green,
+        // blue) about 65, 113, 35; the yellow screen share about 160.
+        erin.publishVideo("cam", "vp8");
+        erin.publishTone("mic", 440);
+        erin.publishScreenShare("screen", "vp8", 255, 255, 0);
+        erin.publishScreenShareAudio("screen-audio", 880);
+
+        RoomEgressFixture.Running r = egress.start(RoomEgressFixture.rpc(room).setParticipant(
+                ParticipantEgressRequest.newBuilder().setRoomName(room).setIdentity("erin").setScreenShare(true)
+                        .addFileOutputs(EncodedFileOutput.newBuilder().setFilepath("share"))))
+                .awaitActive();
+        long t0 = System.nanoTime();
+        Thread.sleep(5000);
+        EgressInfo info = r.stopAndWait();
+        double recorded = since(t0);
+
+        assertThat(info.getStatus()).as("%s", info).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+        Path file = dir.resolve("share.mp4");
+        assertThat(MediaProbe.of(file).streams()).extracting(MediaProbe.Stream::codec)
+                .containsExactlyInAnyOrder("h264", "aac");
+        assertThat(AvMarks.of(file).lumaShare(1.0, recorded - 0.5, v -> v > 140)).as("the yellow screen share")
+                .isGreaterThan(0.9);
+        AudioAnalysis a = AudioAnalysis.of(file, 1.0);
+        assertThat(a.left().frequency()).as("screen-share audio, not the microphone: %s", a)
+                .isCloseTo(880, within(880 * 0.02));
+        assertThat(a.left().steadyFraction(880)).as("only that tone: %s", a).isGreaterThan(0.9);
     }
 
     @Test

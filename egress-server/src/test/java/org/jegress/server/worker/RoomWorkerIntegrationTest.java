@@ -143,17 +143,23 @@ class RoomWorkerIntegrationTest {
     }
 
     @Test
-    void unknownTrackEndsNotFoundAfterTheWait() throws Exception {
+    void unknownTrackOrParticipantEndsNotFoundAfterTheWait() throws Exception {
         // the 30 s wait is upstream's; this test only checks the request is accepted and then fails cleanly
         String room = "worker-missing";
         try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("missing"), COSTS);
                 TestPublisher alice = publisher(room, "alice")) {
             EgressInfo started = livekit.egress("StartTrackEgress", "{\"room_name\": \"" + room
                     + "\", \"track_id\": \"TR_doesnotexist\", \"file\": {\"filepath\": \"x\"}}");
+            EgressInfo startedP = livekit.egress("StartParticipantEgress", "{\"room_name\": \"" + room
+                    + "\", \"identity\": \"nobody\", \"file_outputs\": [{\"filepath\": \"y\"}]}");
             EgressInfo failed = await(started.getEgressId(), i -> i.getStatus() == EgressStatus.EGRESS_FAILED,
                     Duration.ofSeconds(45));
             assertThat(failed.getError()).isEqualTo("track TR_doesnotexist not found");
             assertThat(failed.getErrorCode()).isEqualTo(404);
+            EgressInfo failedP = await(startedP.getEgressId(), i -> i.getStatus() == EgressStatus.EGRESS_FAILED,
+                    Duration.ofSeconds(15));
+            assertThat(failedP.getError()).isEqualTo("participant nobody not found");
+            assertThat(failedP.getErrorCode()).isEqualTo(404);
         }
     }
 

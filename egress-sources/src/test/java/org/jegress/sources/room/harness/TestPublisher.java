@@ -132,6 +132,18 @@ public final class TestPublisher implements AutoCloseable {
         return command(cmd("publishAudio", "name", name, "frequency", frequencyHz)).path("sid").asText();
     }
 
+    /** Publishes a sine tone as an Opus screen-share audio track; returns the track SID. */
+    public String publishScreenShareAudio(String name, int frequencyHz) throws IOException {
+        return command(cmd("publishAudio", "name", name, "frequency", frequencyHz, "source", "screen_share_audio"))
+                .path("sid").asText();
+    }
+
+    /** Publishes a screen-share video track of one fixed colour; returns the track SID. */
+    public String publishScreenShare(String name, String codec, int r, int g, int b) throws IOException {
+        return command(cmd("publishVideo", "name", name, "codec", codec, "width", 320, "height", 240, "fps", 15,
+                "source", "screen_share", "colour", List.of(r, g, b))).path("sid").asText();
+    }
+
     /** Publishes a camera track ("vp8" or "h264"); returns the track SID. */
     public String publishVideo(String name, String codec) throws IOException {
         return command(cmd("publishVideo", "name", name, "codec", codec, "width", 320, "height", 240, "fps", 15))
