@@ -6,10 +6,17 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
+import org.jegress.api.livekit.AudioConfig;
+import org.jegress.api.livekit.AudioRoute;
 import org.jegress.api.livekit.DirectFileOutput;
 import org.jegress.api.livekit.EgressInfo;
 import org.jegress.api.livekit.EgressSourceType;
 import org.jegress.api.livekit.EgressStatus;
+import org.jegress.api.livekit.EncodingOptionsPreset;
+import org.jegress.api.livekit.FileOutput;
+import org.jegress.api.livekit.MediaSource;
+import org.jegress.api.livekit.Output;
+import org.jegress.api.livekit.StartEgressRequest;
 import org.jegress.api.livekit.StreamInfo;
 import org.jegress.api.livekit.TrackEgressRequest;
 import org.jegress.server.media.AudioAnalysis;
@@ -123,6 +130,45 @@ class TrackEgressLiveKitTest {
             assertThat(s.frames()).isGreaterThan(40);
         });
         assertThat(probe.duration()).isCloseTo(5.0, within(1.0));
+    }
+
+    @Test
+    void v2PassthroughPresetCopiesOneVideoOrOneAudioTrack(LiveKitEnvironment env) throws Exception {
+        String room = env.newRoom("v2pass");
+        TestPublisher alice = env.publisher(room, "alice");
+        String video = alice.publishVideo("cam", "vp8");
+        String audio = alice.publishTone("mic", 440);
+
+        RoomEgressFixture.Running v = egress.start(RoomEgressFixture.rpc(room).setEgress(StartEgressRequest
+                .newBuilder().setRoomName(room).setPreset(EncodingOptionsPreset.PASSTHROUGH)
+                .setMedia(MediaSource.newBuilder().setVideoTrackId(video))
+                .addOutputs(Output.newBuilder().setFile(FileOutput.newBuilder().setFilepath("v2/{track_id}")))));
+        RoomEgressFixture.Running a = egress.start(RoomEgressFixture.rpc(room).setEgress(StartEgressRequest
+                .newBuilder().setRoomName(room).setPreset(EncodingOptionsPreset.PASSTHROUGH)
+                .setMedia(MediaSource.newBuilder().setAudio(AudioConfig.newBuilder()
+                        .addRoutes(AudioRoute.newBuilder().setTrackId(audio))))
+                .addOutputs(Output.newBuilder().setFile(FileOutput.newBuilder().setFilepath("v2/{track_id}")))));
+        v.awaitActive();
+        a.awaitActive();
+        Thread.sleep(5000);
+        EgressInfo vi = v.stopAndWait();
+        EgressInfo ai = a.stopAndWait();
+
+        assertThat(vi.getStatus()).as("%s", vi).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+        assertThat(vi.getSourceType()).isEqualTo(EgressSourceType.EGRESS_SOURCE_TYPE_SDK);
+        assertThat(vi.getFileResults(0).getFilename()).isEqualTo("v2/" + video + ".webm");
+        MediaProbe vp = MediaProbe.of(dir.resolve("v2/" + video + ".webm"));
+        assertThat(vp.streams()).singleElement().satisfies(s -> {
+            assertThat(s.codec()).isEqualTo("vp8");
+            assertThat(s.width()).as("not rescaled").isEqualTo(320);
+        });
+        assertThat(vp.duration()).isCloseTo(5.0, within(1.0));
+
+        assertThat(ai.getStatus()).as("%s", ai).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+        assertThat(ai.getFileResults(0).getFilename()).isEqualTo("v2/" + audio + ".ogg");
+        MediaProbe ap = MediaProbe.of(dir.resolve("v2/" + audio + ".ogg"));
+        assertThat(ap.streams()).singleElement().satisfies(s -> assertThat(s.codec()).isEqualTo("opus"));
+        assertThat(ap.duration()).isCloseTo(5.0, within(1.0));
     }
 
     @Test
