@@ -104,7 +104,7 @@ class ParticipantEgressLiveKitTest {
     }
 
     @Test
-    void trackCompositeMuxesTheTwoTracksInSync(LiveKitEnvironment env) throws Exception {
+    void trackCompositeMuxesTheTwoTracksInSyncBlackAndSilentWhileMuted(LiveKitEnvironment env) throws Exception {
         String room = env.newRoom("composite");
         TestPublisher carol = env.publisher(room, "carol");
         TestPublisher.AvTracks av = carol.publishAv("vp8");
@@ -115,7 +115,15 @@ class ParticipantEgressLiveKitTest {
                         .addFileOutputs(EncodedFileOutput.newBuilder().setFilepath("tc_{room_name}"))))
                 .awaitActive();
         long t0 = System.nanoTime();
-        Thread.sleep(6000);
+        Thread.sleep(5000);
+        carol.mute(av.audio(), true);
+        carol.mute(av.video(), true);
+        double muteStart = since(t0);
+        Thread.sleep(3000);
+        carol.mute(av.audio(), false);
+        carol.mute(av.video(), false);
+        double muteEnd = since(t0);
+        Thread.sleep(5000);
         EgressInfo info = r.stopAndWait();
         double recorded = since(t0);
 
@@ -130,11 +138,17 @@ class ParticipantEgressLiveKitTest {
         assertThat(probe.duration()).isCloseTo(info.getFileResults(0).getDuration() / 1e9, within(1.0));
 
         AvMarks m = AvMarks.of(file);
-        assertThat(m.lumaShare(1.0, recorded - 0.5, v -> v > 60)).as("picture").isGreaterThan(0.9);
-        assertThat(m.levelShare(1.0, recorded - 0.5, v -> v > -40)).as("sound").isGreaterThan(0.9);
+        assertThat(m.lumaShare(1.0, muteStart - 0.5, v -> v > 60)).as("picture").isGreaterThan(0.9);
+        assertThat(m.levelShare(1.0, muteStart - 0.5, v -> v > -40)).as("sound").isGreaterThan(0.9);
+        // muted: black and silent (after the last frame's short hold), then picture and sound again
+        assertThat(m.lumaShare(muteStart + 1.0, muteEnd, v -> v < 30)).as("black while muted").isGreaterThan(0.9);
+        assertThat(m.levelShare(muteStart + 1.0, muteEnd, v -> v < -60)).as("silent while muted")
+                .isGreaterThan(0.9);
+        assertThat(m.lumaShare(muteEnd + 2.0, recorded - 0.5, v -> v > 60)).as("picture after").isGreaterThan(0.9);
+        assertThat(m.levelShare(muteEnd + 2.0, recorded - 0.5, v -> v > -40)).as("sound after").isGreaterThan(0.9);
         List<Double> offsets = AvMarks.offsets(m.flashes(170), m.beeps(-15));
         System.out.println("track composite A/V offsets (beep - flash, s): " + offsets);
-        assertThat(offsets).as("marks found").hasSizeGreaterThanOrEqualTo(4);
+        assertThat(offsets).as("marks found").hasSizeGreaterThanOrEqualTo(8);
         assertThat(offsets).as("beep vs flash").allSatisfy(o -> assertThat(Math.abs(o)).isLessThanOrEqualTo(0.1));
     }
 

@@ -39,6 +39,11 @@ final class GstNatives {
         void callback(Pointer self, Pointer object, Pointer userData);
     }
 
+    /** {@code void (*)(GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc, gpointer data)}. */
+    interface NewJitterBufferCallback extends Callback {
+        void callback(Pointer rtpbin, Pointer jitterbuffer, int session, int ssrc, Pointer userData);
+    }
+
     /** {@code void (*)(GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer user_data)}: fakesink handoff. */
     interface HandoffCallback extends Callback {
         void callback(Pointer sink, Pointer buffer, Pointer pad, Pointer userData);
@@ -114,6 +119,11 @@ final class GstNatives {
         } finally {
             g.g_object_unref(s);
         }
+    }
+
+    /** Sets a gboolean property of an object given by its pointer. */
+    static void setBoolean(Pointer object, String property, boolean value) {
+        gobject().g_object_set(object, property, value ? 1 : 0, null);
     }
 
     /**

@@ -78,6 +78,9 @@ final class PeerSession {
     private final GstNatives.ObjectCallback onNewTransceiver;
     private final GstNatives.ObjectCallback onDataChannel;
     private final GstNatives.NotifyCallback onConnectionState;
+    private final GstNatives.NewJitterBufferCallback onNewJitterBuffer;
+    /** webrtcbin's rtpbin; its wrapper holds the new-jitterbuffer callback. */
+    private final Element rtpbin;
     private final GstNatives.NotifyCallback onIceConnectionState;
 
     PeerSession(int generation, Pipeline host, Duration latency, List<ICEServer> iceServers, boolean forceRelay,
@@ -94,6 +97,18 @@ final class PeerSession {
         configureIceServers(iceServers);
         if (!GstNatives.disableUpnp(webrtc)) {
             LOG.debug("webrtcbin {}: ICE agent is not libnice; UPnP left as it is", webrtc.getName());
+        }
+        // With NACK on, a jitter buffer by default also expects the *next* packet on time and, when it does not come,
+        // asks for it and then declares it lost. When a publisher mutes, the SFU pauses the stream and later resumes
+        // it with the next sequence number: that packet (for video the first of the resume keyframe) was declared
+        // lost during the pause and is dropped as late, leaving the decoder waiting for a keyframe nobody sends.
+        // Retransmissions are still requested for real gaps.
+        rtpbin = webrtc.getElementByName("rtpbin");
+        onNewJitterBuffer = (bin, jitterbuffer, session, ssrc, data) ->
+                GstNatives.setBoolean(jitterbuffer, "rtx-next-seqnum", false);
+        if (rtpbin != null) {
+            rtpbin.connect("new-jitterbuffer", GstNatives.NewJitterBufferCallback.class, onNewJitterBuffer,
+                    onNewJitterBuffer);
         }
 
         onIceCandidate = (mline, candidate) -> {

@@ -57,6 +57,8 @@ public final class SubscribedTrack {
     static final int HOLD_PACKETS = 1000;
     private static final int EOS_TYPE = org.freedesktop.gstreamer.event.EventType.EOS.intValue();
     private static final int CAPS_TYPE = org.freedesktop.gstreamer.event.EventType.CAPS.intValue();
+    /** The jitter buffer's GstRTPPacketLost (the only custom downstream event on this path). */
+    private static final int LOST_TYPE = org.freedesktop.gstreamer.event.EventType.CUSTOM_DOWNSTREAM.intValue();
 
     /** Receives a keyframe notification: the track and {@link System#nanoTime()} when it left the depayloader. */
     public interface KeyframeListener {
@@ -183,7 +185,23 @@ public final class SubscribedTrack {
         ghostSink = new GhostPad("sink", valve.getStaticPad("sink"));
         // EOS from webrtcbin (BYE, inactive m-line): close the valve at once and end the track the orderly way
         valveSink = valve.getStaticPad("sink");
+        boolean video = codec.isVideo();
         upstreamEosWatch = new PadEventProbe(valveSink, type -> {
+            if (type == LOST_TYPE && video) {
+                // A lost packet makes the depayloader drop everything up to the next keyframe, and the publisher
+                // sends none unasked. Typical case: the SFU resumes a muted track with the next sequence number,
+                // which the jitter buffer has declared lost already, so the resume keyframe's first packet is
+                // dropped as late. Ask (throttled) until a keyframe comes out; off the streaming thread.
+                if (started && !ending && !awaitingKeyframe) {
+                    awaitingKeyframe = true;
+                    try {
+                        timer.execute(this::awaitKeyframe);
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        LOG.debug("track {}: connection closing, no keyframe request", info.sid());
+                    }
+                }
+                return true;
+            }
             if (type != EOS_TYPE) {
                 return true;
             }
@@ -244,8 +262,14 @@ public final class SubscribedTrack {
         }
     }
 
-    /** Requests a keyframe now and again every {@link #KEYFRAME_RETRY_MILLIS} until one leaves the depayloader. */
-    private void awaitKeyframe() {
+    /**
+     * Requests a keyframe now and again every {@link #KEYFRAME_RETRY_MILLIS} until one leaves the depayloader (video
+     * only; throttled like {@link #requestKeyframe()}).
+     */
+    public void awaitKeyframe() {
+        if (!codec.isVideo() || ending) {
+            return;
+        }
         awaitingKeyframe = true;
         requestKeyframe();
         synchronized (keyframeLock) {

@@ -230,8 +230,8 @@ final class RoomSource implements MediaSource, RoomListener {
             context.listener().trackMuted(track.sid(), false);
             SubscribedTrack st = f.track;
             if (st != null) {
-                // decoding resumes cleanly from a keyframe
-                st.requestKeyframe();
+                // decoding resumes from a keyframe: ask until one comes (the SFU resumes forwarding a moment later)
+                st.awaitKeyframe();
             }
         }
     }
