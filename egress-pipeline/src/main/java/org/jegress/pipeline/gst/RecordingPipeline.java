@@ -62,6 +62,9 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
      */
     static final long ROOM_MIX_LATENCY_NS = 600_000_000L;
 
+    /** How far in the past room tracks' timestamps lie when they reach the mixers: the jitter buffer's latency. */
+    static final long ROOM_TRACK_DELAY_NS = 300_000_000L;
+
     /** How long a stalled video input keeps showing its last frame before the black bed shows through. */
     static final long VIDEO_REPEAT_NS = 500_000_000L;
 
@@ -195,6 +198,13 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
     /** A live source of silence or black: it marks the start of the recording and gets EOS when it ends. */
     private void bed(Element bed) {
         beds.add(bed);
+        if (layout == Layout.COMPOSITE) {
+            // Each mixer starts its output at the earliest buffer it has when it first mixes (start-time-selection
+            // first). Room tracks arrive timestamped a jitter-buffer latency in the past, the bed "now": when one
+            // mixer got its track before its bed and the other the other way round, audio and video started that
+            // latency apart and the file carried a constant 0.3 s A/V offset. The bed is put in the tracks' past too.
+            ZeroBasedTime.setOffset(bed.getStaticPad("src"), -ROOM_TRACK_DELAY_NS);
+        }
         bed.getStaticPad("src").addProbe(PadProbeType.BUFFER, firstBuffer);
     }
 
@@ -358,6 +368,7 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
             e.syncStateWithParent();
         }
     }
+
 
     /** Ends the beds: with the sources' own EOS, the encoders drain and every output finalises. */
     public void endBeds() {
