@@ -250,6 +250,7 @@ public final class EgressSession implements EgressHandle {
                 // The source's pipeline already runs: the recording must too before a track feeds it, or the
                 // track's streaming thread would hit a flushing branch and stop.
                 p.play();
+                awaitMixers(p);
                 source.attach(p);
             } else {
                 source.attach(p);
@@ -338,6 +339,18 @@ public final class EgressSession implements EgressHandle {
             stop(EndReason.SOURCE_CLOSED);
         }
         return false;
+    }
+
+    /**
+     * Waits (briefly) until the recording's mixers run from their beds, so that tracks join mixers that have all
+     * chosen the same start (see {@link RecordingPipeline#mixersStarted()}). Errors surface in {@link #awaitPlaying}.
+     */
+    private void awaitMixers(RecordingPipeline p) throws InterruptedException {
+        try {
+            CompletableFuture.anyOf(p.mixersStarted(), p.failed(), stopRequested).get(2, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.debug("{}: mixers not started yet: {}", plan.egressId(), e.toString());
+        }
     }
 
     /** Waits until media flows from the source (see {@link RecordingPipeline#flowing()}). */

@@ -62,9 +62,6 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
      */
     static final long ROOM_MIX_LATENCY_NS = 600_000_000L;
 
-    /** How far in the past room tracks' timestamps lie when they reach the mixers: the jitter buffer's latency. */
-    static final long ROOM_TRACK_DELAY_NS = 300_000_000L;
-
     /** How long a stalled video input keeps showing its last frame before the black bed shows through. */
     static final long VIDEO_REPEAT_NS = 500_000_000L;
 
@@ -86,6 +83,10 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         flowing.complete(null);
         return PadProbeReturn.REMOVE;
     };
+    /** Completes once every mixer of a COMPOSITE recording has put out its first buffer (at once otherwise). */
+    private final CompletableFuture<Void> mixersStarted = new CompletableFuture<>();
+    private final List<Pad.PROBE> mixerProbes = new java.util.ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger mixersPending = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Predicate<GstObject> foreignErrors = src -> false;
     private Bin videoEncoder;
     private Bin audioMixer;
@@ -157,6 +158,7 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
             if (layout == Layout.COMPOSITE) {
                 compositor = videoEncoder.getElementByName(EncoderChains.VIDEO_MIXER);
                 compositor.set("latency", ROOM_MIX_LATENCY_NS);
+                watchMixer(compositor);
                 bed(videoEncoder.getElementByName(EncoderChains.VIDEO_BED));
             }
             linkTo(addTee(videoEncoder, EncoderChains.VIDEO_TEE), outputs, "video");
@@ -166,7 +168,9 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         if (audio.enabled()) {
             audioMixer = addChain(EncoderChains.audioMix());
             if (layout == Layout.COMPOSITE) {
-                audioMixer.getElementByName(EncoderChains.AUDIO_MIXER).set("latency", ROOM_MIX_LATENCY_NS);
+                Element mixer = audioMixer.getElementByName(EncoderChains.AUDIO_MIXER);
+                mixer.set("latency", ROOM_MIX_LATENCY_NS);
+                watchMixer(mixer);
             }
             bed(audioMixer.getElementByName(EncoderChains.AUDIO_BED));
             Element rawTee = addTee(audioMixer, EncoderChains.AUDIO_RAW_TEE);
@@ -195,16 +199,36 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         pad.addProbe(PadProbeType.BUFFER, p);
     }
 
+    /** Counts {@code mixer} in {@link #mixersStarted()}: one probe for its first output buffer, then removed. */
+    private void watchMixer(Element mixer) {
+        mixersPending.incrementAndGet();
+        Pad.PROBE p = (pad, info) -> {
+            if (mixersPending.decrementAndGet() == 0) {
+                mixersStarted.complete(null);
+            }
+            return PadProbeReturn.REMOVE;
+        };
+        mixerProbes.add(p);
+        mixer.getStaticPad("src").addProbe(PadProbeType.BUFFER, p);
+    }
+
+    /**
+     * Completes once the mixers of a COMPOSITE recording have started their output (from their black/silent beds);
+     * completed from the start for other layouts. Room tracks should be fed only then: each mixer starts at the
+     * earliest buffer it holds when it first mixes, and a track's buffers are timestamped a jitter-buffer latency in
+     * the past. A track reaching one mixer before its bed while the other mixer started from its bed made audio and
+     * video start about 0.3 s apart, a constant A/V offset in the file.
+     */
+    public CompletableFuture<Void> mixersStarted() {
+        if (mixersPending.get() == 0) {
+            mixersStarted.complete(null);
+        }
+        return mixersStarted;
+    }
+
     /** A live source of silence or black: it marks the start of the recording and gets EOS when it ends. */
     private void bed(Element bed) {
         beds.add(bed);
-        if (layout == Layout.COMPOSITE) {
-            // Each mixer starts its output at the earliest buffer it has when it first mixes (start-time-selection
-            // first). Room tracks arrive timestamped a jitter-buffer latency in the past, the bed "now": when one
-            // mixer got its track before its bed and the other the other way round, audio and video started that
-            // latency apart and the file carried a constant 0.3 s A/V offset. The bed is put in the tracks' past too.
-            ZeroBasedTime.setOffset(bed.getStaticPad("src"), -ROOM_TRACK_DELAY_NS);
-        }
         bed.getStaticPad("src").addProbe(PadProbeType.BUFFER, firstBuffer);
     }
 
@@ -368,7 +392,6 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
             e.syncStateWithParent();
         }
     }
-
 
     /** Ends the beds: with the sources' own EOS, the encoders drain and every output finalises. */
     public void endBeds() {

@@ -51,11 +51,6 @@ public final class ZeroBasedTime {
         return new ZeroBasedTime(srcPad);
     }
 
-    /** Shifts the running time of everything leaving {@code pad} by {@code offsetNs} ({@code gst_pad_set_offset}). */
-    static void setOffset(Pad pad, long offsetNs) {
-        api().gst_pad_set_offset(Natives.getRawPointer(pad), offsetNs);
-    }
-
     /** The offset applied, in nanoseconds (0 until the first buffer passed). */
     public long offset() {
         return offset;

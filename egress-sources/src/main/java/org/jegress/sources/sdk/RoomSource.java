@@ -463,11 +463,10 @@ final class RoomSource implements MediaSource, RoomListener {
         }
         f.firstBuffer = (pad, info) -> {
             if (LOG.isDebugEnabled()) {
+                // streaming thread: read the buffer only (asking the pipeline for its clock takes its lock)
                 org.freedesktop.gstreamer.Buffer b = info.getBuffer();
-                Pipeline pl = inputs.pipeline();
-                long running = pl.getClock() == null ? -1 : pl.getClock().getTime() - pl.getBaseTime();
-                LOG.debug("{}: first buffer of {} into the recording: pts {} ms, running time {} ms", plan.egressId(),
-                        f.info.sid(), b == null ? -1 : b.getPresentationTimestamp() / 1_000_000, running / 1_000_000);
+                LOG.debug("{}: first buffer of {} into the recording: pts {} ms", plan.egressId(), f.info.sid(),
+                        b == null ? -1 : b.getPresentationTimestamp() / 1_000_000);
             }
             return org.freedesktop.gstreamer.PadProbeReturn.REMOVE;
         };
