@@ -279,7 +279,6 @@ final class PeerSession {
      * {@value #RTCP_INTERVAL_MS} ms a repeated request reaches the publisher within about a second.
      */
     private boolean tuneRtcp() {
-        Element rtpbin = webrtc.getElementByName("rtpbin");
         if (rtpbin == null) {
             return false;
         }
