@@ -188,10 +188,8 @@ public final class SubscribedTrack {
         boolean video = codec.isVideo();
         upstreamEosWatch = new PadEventProbe(valveSink, type -> {
             if (type == LOST_TYPE && video) {
-                // A lost packet makes the depayloader drop everything up to the next keyframe, and the publisher
-                // sends none unasked. Typical case: the SFU resumes a muted track with the next sequence number,
-                // which the jitter buffer has declared lost already, so the resume keyframe's first packet is
-                // dropped as late. Ask (throttled) until a keyframe comes out; off the streaming thread.
+                // A lost packet (NACK gave up) makes the depayloader drop everything up to the next keyframe, and
+                // publishers send none unasked: ask (throttled) until one comes out; off the streaming thread.
                 if (started && !ending && !awaitingKeyframe) {
                     awaitingKeyframe = true;
                     try {
