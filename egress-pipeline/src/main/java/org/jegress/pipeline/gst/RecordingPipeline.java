@@ -3,6 +3,7 @@ package org.jegress.pipeline.gst;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import org.freedesktop.gstreamer.Bin;
@@ -85,8 +86,8 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
     };
     /** Completes once every mixer of a COMPOSITE recording has put out its first buffer (at once otherwise). */
     private final CompletableFuture<Void> mixersStarted = new CompletableFuture<>();
-    private final List<Pad.PROBE> mixerProbes = new java.util.ArrayList<>();
-    private final java.util.concurrent.atomic.AtomicInteger mixersPending = new java.util.concurrent.atomic.AtomicInteger();
+    private final List<Pad.PROBE> mixerProbes = new ArrayList<>();
+    private final AtomicInteger mixersPending = new AtomicInteger();
     private volatile Predicate<GstObject> foreignErrors = src -> false;
     private Bin videoEncoder;
     private Bin audioMixer;
