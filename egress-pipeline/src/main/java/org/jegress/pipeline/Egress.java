@@ -65,6 +65,15 @@ public final class Egress {
      */
     public static void checkSupported(EgressPlan plan) {
         sourceFor(plan);
+        if (plan.streams().isPresent()) {
+            throw EgressException.notSupported("stream output");
+        }
+        if (plan.segmentOutput().isPresent()) {
+            throw EgressException.notSupported("segmented file output");
+        }
+        if (!plan.images().isEmpty()) {
+            throw EgressException.notSupported("image output");
+        }
         if (plan.file().isEmpty() && plan.webSocket().isEmpty()) {
             throw EgressException.invalidInput("output");
         }

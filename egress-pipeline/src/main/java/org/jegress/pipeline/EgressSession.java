@@ -466,7 +466,7 @@ public final class EgressSession implements EgressHandle {
             }
             return b;
         });
-        if (plan.manifestRequired()) {
+        if (!file.disableManifest()) {
             writeManifest(file, location, endedAt);
         }
     }

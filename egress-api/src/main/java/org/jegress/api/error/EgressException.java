@@ -119,4 +119,28 @@ public class EgressException extends RuntimeException {
     public static EgressException nonStreamingPipeline() {
         return new EgressException(ErrorCode.INVALID_ARGUMENT, "UpdateStream called on non-streaming egress");
     }
+
+    /** "stream &lt;url&gt; not found" (not_found): UpdateStream named a URL the egress does not stream to. */
+    public static EgressException streamNotFound(String url) {
+        return new EgressException(ErrorCode.NOT_FOUND, "stream " + url + " not found");
+    }
+
+    /** "&lt;sink&gt; upload queue full (&lt;n&gt; pending): storage cannot keep up" (internal). */
+    public static EgressException uploadQueueFull(String sink, int pending) {
+        return new EgressException(ErrorCode.INTERNAL,
+                sink + " upload queue full (" + pending + " pending): storage cannot keep up");
+    }
+
+    /** "&lt;feature&gt; is disabled for this account" (permission_denied). */
+    public static EgressException featureDisabled(String feature) {
+        return new EgressException(ErrorCode.PERMISSION_DENIED, feature + " is disabled for this account");
+    }
+
+    /**
+     * The error of an egress whose last output failed (a stream destination refused it, say): unavailable, as
+     * upstream marks destination errors.
+     */
+    public static EgressException destination(String message) {
+        return new EgressException(ErrorCode.UNAVAILABLE, message);
+    }
 }

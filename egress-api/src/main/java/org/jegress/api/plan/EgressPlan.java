@@ -7,11 +7,16 @@ import java.util.Optional;
 
 import org.jegress.api.livekit.EgressInfo;
 import org.jegress.api.livekit.FileInfo;
+import org.jegress.api.livekit.ImagesInfo;
+import org.jegress.api.livekit.SegmentsInfo;
 
 /**
  * A validated start request with every default applied: what to capture, how to encode it and where to
- * write it. Built by {@link EgressPlanner}; immutable. A plan with a room source may still have a
- * {@linkplain FilePlan#pending() pending} file path, completed with {@link #withTracks} once the tracks are known.
+ * write it. Built by {@link EgressPlanner}; immutable. A plan with a room source may still have pending output
+ * names, completed with {@link #withTracks} once the tracks are known.
+ *
+ * <p>Outputs: at most one file, one stream output (any number of RTMP or SRT URLs), one HLS output, any number of
+ * image outputs, or a raw-audio WebSocket; all fed by one encode.
  *
  * @param egressId the {@code EG_…} identifier
  * @param requestType which request shape this came from
@@ -23,20 +28,41 @@ import org.jegress.api.livekit.FileInfo;
  * @param audio audio settings
  * @param video video settings
  * @param files file outputs (at most one)
+ * @param stream the RTMP/SRT output, or null
+ * @param segments the HLS output, or null
+ * @param images image outputs
  * @param websocket raw audio to a WebSocket, or null
- * @param manifestRequired whether a {@code <egress_id>.json} manifest is written
  * @param info the initial EgressInfo (status STARTING, redacted request echo, result entries)
  */
 public record EgressPlan(String egressId, RequestType requestType, SourceKind sourceKind, boolean passthrough,
         WebSourcePlan web, RoomPlan room, TrackSelection tracks, AudioPlan audio, VideoPlan video,
-        List<FilePlan> files, WebSocketPlan websocket, boolean manifestRequired, EgressInfo info) {
+        List<FilePlan> files, StreamPlan stream, SegmentsPlan segments, List<ImagesPlan> images,
+        WebSocketPlan websocket, EgressInfo info) {
+
+    public EgressPlan {
+        files = List.copyOf(files);
+        images = List.copyOf(images);
+    }
 
     public Optional<FilePlan> file() {
         return files.isEmpty() ? Optional.empty() : Optional.of(files.get(0));
     }
 
+    public Optional<StreamPlan> streams() {
+        return Optional.ofNullable(stream);
+    }
+
+    public Optional<SegmentsPlan> segmentOutput() {
+        return Optional.ofNullable(segments);
+    }
+
     public Optional<WebSocketPlan> webSocket() {
         return Optional.ofNullable(websocket);
+    }
+
+    /** Whether any output needs the picture as raw frames (image outputs). */
+    public boolean needsRawVideo() {
+        return !images.isEmpty();
     }
 
     /**
@@ -48,8 +74,8 @@ public record EgressPlan(String egressId, RequestType requestType, SourceKind so
     }
 
     /**
-     * The plan once the source knows the room's tracks: the file path completed (see {@link FilePlan#resolve}) and,
-     * for a passthrough, the media the track carries.
+     * The plan once the source knows the room's tracks: output names completed (see {@link FilePlan#resolve},
+     * {@link SegmentsPlan#resolve}, {@link ImagesPlan#resolve}) and, for a passthrough, the media the track carries.
      *
      * @param container for a track egress, the container its codec calls for; null keeps the planned one
      * @param replacements room-dependent filename placeholders
@@ -71,7 +97,24 @@ public record EgressPlan(String egressId, RequestType requestType, SourceKind so
                 }
             }
         }
+        SegmentsPlan resolvedSegments = segments == null ? null : segments.resolve(replacements);
+        if (resolvedSegments != null && b.getSegmentResultsCount() > 0) {
+            SegmentsInfo si = b.getSegmentResults(0).toBuilder().setPlaylistName(resolvedSegments.playlistPath())
+                    .setLivePlaylistName(resolvedSegments.livePlaylistPath()).build();
+            b.setSegmentResults(0, si);
+            if (b.hasSegments()) {
+                b.setSegments(si);
+            }
+        }
+        List<ImagesPlan> resolvedImages = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            ImagesPlan im = images.get(i).resolve(replacements);
+            resolvedImages.add(im);
+            if (i < b.getImageResultsCount()) {
+                b.setImageResults(i, ImagesInfo.newBuilder(b.getImageResults(i)).setFilenamePrefix(im.prefixPath()));
+            }
+        }
         return new EgressPlan(egressId, requestType, sourceKind, passthrough, web, room, tracks, resolvedAudio,
-                resolvedVideo, List.copyOf(resolvedFiles), websocket, manifestRequired, b.build());
+                resolvedVideo, resolvedFiles, stream, resolvedSegments, resolvedImages, websocket, b.build());
     }
 }

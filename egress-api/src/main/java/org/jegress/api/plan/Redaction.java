@@ -7,6 +7,11 @@ import java.util.regex.Pattern;
 import org.jegress.api.livekit.AliOSSUpload;
 import org.jegress.api.livekit.AzureBlobUpload;
 import org.jegress.api.livekit.DirectFileOutput;
+import org.jegress.api.livekit.ParticipantEgressRequest;
+import org.jegress.api.livekit.RoomCompositeEgressRequest;
+import org.jegress.api.livekit.TrackCompositeEgressRequest;
+import org.jegress.api.livekit.TrackEgressRequest;
+import org.jegress.api.livekit.WebEgressRequest;
 import org.jegress.api.livekit.EncodedFileOutput;
 import org.jegress.api.livekit.GCPUpload;
 import org.jegress.api.livekit.ImageOutput;
@@ -182,6 +187,88 @@ public final class Redaction {
         if (o.hasStream()) {
             b.setStream(stream(o.getStream()));
         }
+        return b.build();
+    }
+
+    // ------------------------------------------------------------------------------- request echoes
+
+    static RoomCompositeEgressRequest request(RoomCompositeEgressRequest r) {
+        RoomCompositeEgressRequest.Builder b = r.toBuilder();
+        b.clearFileOutputs().addAllFileOutputs(r.getFileOutputsList().stream().map(Redaction::file).toList());
+        b.clearStreamOutputs().addAllStreamOutputs(r.getStreamOutputsList().stream().map(Redaction::stream).toList());
+        b.clearSegmentOutputs()
+                .addAllSegmentOutputs(r.getSegmentOutputsList().stream().map(Redaction::segments).toList());
+        b.clearImageOutputs().addAllImageOutputs(r.getImageOutputsList().stream().map(Redaction::images).toList());
+        if (r.hasFile()) {
+            b.setFile(file(r.getFile()));
+        } else if (r.hasStream()) {
+            b.setStream(stream(r.getStream()));
+        } else if (r.hasSegments()) {
+            b.setSegments(segments(r.getSegments()));
+        }
+        return b.build();
+    }
+
+    static WebEgressRequest request(WebEgressRequest r) {
+        WebEgressRequest.Builder b = r.toBuilder();
+        b.clearFileOutputs().addAllFileOutputs(r.getFileOutputsList().stream().map(Redaction::file).toList());
+        b.clearStreamOutputs().addAllStreamOutputs(r.getStreamOutputsList().stream().map(Redaction::stream).toList());
+        b.clearSegmentOutputs()
+                .addAllSegmentOutputs(r.getSegmentOutputsList().stream().map(Redaction::segments).toList());
+        b.clearImageOutputs().addAllImageOutputs(r.getImageOutputsList().stream().map(Redaction::images).toList());
+        if (r.hasFile()) {
+            b.setFile(file(r.getFile()));
+        } else if (r.hasStream()) {
+            b.setStream(stream(r.getStream()));
+        } else if (r.hasSegments()) {
+            b.setSegments(segments(r.getSegments()));
+        }
+        return b.build();
+    }
+
+    static ParticipantEgressRequest request(ParticipantEgressRequest r) {
+        ParticipantEgressRequest.Builder b = r.toBuilder();
+        b.clearFileOutputs().addAllFileOutputs(r.getFileOutputsList().stream().map(Redaction::file).toList());
+        b.clearStreamOutputs().addAllStreamOutputs(r.getStreamOutputsList().stream().map(Redaction::stream).toList());
+        b.clearSegmentOutputs()
+                .addAllSegmentOutputs(r.getSegmentOutputsList().stream().map(Redaction::segments).toList());
+        b.clearImageOutputs().addAllImageOutputs(r.getImageOutputsList().stream().map(Redaction::images).toList());
+        return b.build();
+    }
+
+    static TrackCompositeEgressRequest request(TrackCompositeEgressRequest r) {
+        TrackCompositeEgressRequest.Builder b = r.toBuilder();
+        b.clearFileOutputs().addAllFileOutputs(r.getFileOutputsList().stream().map(Redaction::file).toList());
+        b.clearStreamOutputs().addAllStreamOutputs(r.getStreamOutputsList().stream().map(Redaction::stream).toList());
+        b.clearSegmentOutputs()
+                .addAllSegmentOutputs(r.getSegmentOutputsList().stream().map(Redaction::segments).toList());
+        b.clearImageOutputs().addAllImageOutputs(r.getImageOutputsList().stream().map(Redaction::images).toList());
+        if (r.hasFile()) {
+            b.setFile(file(r.getFile()));
+        } else if (r.hasStream()) {
+            b.setStream(stream(r.getStream()));
+        } else if (r.hasSegments()) {
+            b.setSegments(segments(r.getSegments()));
+        }
+        return b.build();
+    }
+
+    static TrackEgressRequest request(TrackEgressRequest r) {
+        TrackEgressRequest.Builder b = r.toBuilder();
+        if (r.hasFile()) {
+            b.setFile(file(r.getFile()));
+        } else if (r.getOutputCase() == TrackEgressRequest.OutputCase.WEBSOCKET_URL) {
+            b.setWebsocketUrl(queryValues(r.getWebsocketUrl()));
+        }
+        return b.build();
+    }
+
+    static org.jegress.api.livekit.StartEgressRequest request(org.jegress.api.livekit.StartEgressRequest r) {
+        org.jegress.api.livekit.StartEgressRequest.Builder b = r.toBuilder();
+        if (r.hasStorage()) {
+            b.setStorage(storage(r.getStorage()));
+        }
+        b.clearOutputs().addAllOutputs(r.getOutputsList().stream().map(Redaction::output).toList());
         return b.build();
     }
 }

@@ -334,48 +334,6 @@ class EgressPlannerTest {
         }
     }
 
-    @Nested
-    class NotYetSupportedOutputs {
-
-        private void assertNotSupported(ThrowingCallable call, String what) {
-            assertRejected(call, ErrorCode.INVALID_ARGUMENT, what + " is not yet supported");
-        }
-
-        @Test
-        void v1Stream() {
-            assertNotSupported(() -> plan(web(webRequest().addStreamOutputs(
-                    StreamOutput.newBuilder().addUrls("rtmp://localhost/live/key")))), "stream output");
-            assertNotSupported(() -> plan(web(WebEgressRequest.newBuilder().setUrl("https://example.com")
-                    .setStream(StreamOutput.newBuilder().addUrls("rtmp://localhost/live/key")))), "stream output");
-        }
-
-        @Test
-        void v1Segments() {
-            assertNotSupported(() -> plan(roomComposite(roomComposite().addSegmentOutputs(
-                    SegmentedFileOutput.newBuilder().setFilenamePrefix("seg")))), "segmented file output");
-            assertNotSupported(() -> plan(roomComposite(roomComposite().setSegments(
-                    SegmentedFileOutput.newBuilder().setFilenamePrefix("seg")))), "segmented file output");
-        }
-
-        @Test
-        void v1Images() {
-            assertNotSupported(() -> plan(roomComposite(roomComposite().addImageOutputs(
-                    ImageOutput.newBuilder().setCaptureInterval(5)))), "image output");
-        }
-
-        @Test
-        void v2StreamSegmentsImages() {
-            org.jegress.api.livekit.StartEgressRequest.Builder base = org.jegress.api.livekit.StartEgressRequest
-                    .newBuilder().setRoomName(ROOM).setTemplate(TemplateSource.newBuilder().setLayout("grid"));
-            assertNotSupported(() -> plan(v2(base.clone().addOutputs(streamOutput("rtmp://localhost/live/key")))),
-                    "stream output");
-            assertNotSupported(() -> plan(v2(base.clone().addOutputs(Output.newBuilder()
-                    .setSegments(SegmentedFileOutput.newBuilder())))), "segmented file output");
-            assertNotSupported(() -> plan(v2(base.clone().addOutputs(Output.newBuilder()
-                    .setImages(ImageOutput.newBuilder())))), "image output");
-        }
-    }
-
     // ================================================================================================ connection
 
     @Nested
@@ -581,12 +539,36 @@ class EgressPlannerTest {
         }
 
         @Test
-        void nonPositiveSizesKeepTheDefaults() {
-            // as upstream, only values > 0 are applied
-            EgressPlan p = plan(web(webRequest().setAdvanced(EncodingOptions.newBuilder().setWidth(-2)
+        void zeroSizesKeepTheDefaults() {
+            EgressPlan p = plan(web(webRequest().setAdvanced(EncodingOptions.newBuilder().setWidth(0)
                     .setHeight(0))));
             assertThat(p.video().width()).isEqualTo(1280);
             assertThat(p.video().height()).isEqualTo(720);
+        }
+
+        @Test
+        void valuesNoCaptureOrEncoderCanHonourAreRefusedUpFront() {
+            // upstream ignores a negative width and fails 35 s later in the browser for width 100000
+            assertInvalid(() -> plan(web(webRequest().setAdvanced(EncodingOptions.newBuilder().setWidth(-5)))),
+                    "width");
+            assertInvalid(() -> plan(web(webRequest().setAdvanced(EncodingOptions.newBuilder().setWidth(100000)))),
+                    "width");
+            assertInvalid(() -> plan(web(webRequest().setAdvanced(EncodingOptions.newBuilder().setHeight(-2)))),
+                    "height");
+            assertInvalid(() -> plan(web(webRequest().setAdvanced(EncodingOptions.newBuilder().setWidth(4096)
+                    .setHeight(4096)))), "width");
+            assertInvalid(() -> plan(web(webRequest().setAdvanced(EncodingOptions.newBuilder()
+                    .setFramerate(100000)))), "framerate");
+            assertInvalid(() -> plan(web(webRequest().setAdvanced(EncodingOptions.newBuilder()
+                    .setVideoBitrate(-1)))), "video_bitrate");
+            assertInvalid(() -> plan(web(webRequest().setAdvanced(EncodingOptions.newBuilder()
+                    .setAudioBitrate(100000)))), "audio_bitrate");
+            assertInvalid(() -> plan(web(webRequest().setAdvanced(EncodingOptions.newBuilder()
+                    .setAudioFrequency(12345)))), "audio_frequency");
+            assertInvalid(() -> plan(web(webRequest().setAdvanced(EncodingOptions.newBuilder()
+                    .setKeyFrameInterval(-1)))), "key_frame_interval");
+            assertThat(plan(web(webRequest().setAdvanced(EncodingOptions.newBuilder().setWidth(3840)
+                    .setHeight(2160).setFramerate(60)))).video().width()).isEqualTo(3840);
         }
 
         @Test
@@ -849,7 +831,6 @@ class EgressPlannerTest {
                     .setWebsocketUrl("wss://example.com/audio")));
             assertThat(p.webSocket()).contains(new WebSocketPlan("wss://example.com/audio"));
             assertThat(p.files()).isEmpty();
-            assertThat(p.manifestRequired()).isFalse();
             assertThat(p.info().getStreamResultsList()).hasSize(1);
             assertThat(p.info().getStreamResults(0).getUrl()).isEqualTo("wss://example.com/audio");
             assertThat(p.info().getStreamResults(0).getStartedAt()).isEqualTo(NOW_NS);
@@ -1443,13 +1424,12 @@ class EgressPlannerTest {
         assertThat(a.info()).isEqualTo(b.info());
         assertThat(a.file()).isEqualTo(b.file());
         assertThat(a.egressId()).isEqualTo(EGRESS_ID);
-        assertThat(a.manifestRequired()).isTrue();
+        assertThat(a.file().orElseThrow().disableManifest()).isFalse();
     }
 
     @Test
     void disableManifest() {
         EgressPlan p = plan(roomComposite(roomComposite().addFileOutputs(file("").setDisableManifest(true))));
-        assertThat(p.manifestRequired()).isFalse();
         assertThat(p.file().orElseThrow().disableManifest()).isTrue();
     }
 
