@@ -33,6 +33,16 @@ public interface EgressHandle {
     /** Stops with a given end reason (e.g. {@link EndReason#KILLED} on SIGINT). Idempotent. */
     EgressInfo stop(EndReason reason);
 
+    /**
+     * Adds and removes stream destinations while the egress runs ({@code UpdateStream}). Added URLs must use the
+     * stream output's protocol; removed ones may be given as requested or as reported (redacted).
+     *
+     * @return the EgressInfo with the new stream results
+     * @throws org.jegress.api.error.EgressException "UpdateStream called on non-streaming egress", "stream X not
+     *         found", invalid URLs (every error, one per line; the changes that worked are kept)
+     */
+    EgressInfo updateStream(java.util.List<String> addUrls, java.util.List<String> removeUrls);
+
     /** Blocks until the egress reached a final state and every output is finalised. */
     EgressInfo awaitCompletion() throws InterruptedException;
 

@@ -9,30 +9,30 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import org.freedesktop.gstreamer.Pipeline;
 import org.jegress.api.config.SessionLimits;
 import org.jegress.api.error.EgressException;
 import org.jegress.api.livekit.EgressInfo;
 import org.jegress.api.livekit.EgressStatus;
-import org.jegress.api.livekit.FileInfo;
-import org.jegress.api.livekit.StreamInfo;
 import org.jegress.api.manifest.Manifest;
 import org.jegress.api.plan.EgressPlan;
-import org.jegress.api.plan.FilePlan;
 import org.jegress.api.plan.OutputType;
 import org.jegress.api.plan.SourceKind;
+import org.jegress.api.plan.StorageTarget;
+import org.jegress.api.plan.StreamUrls;
+import org.jegress.api.status.EgressResults;
 import org.jegress.api.status.EgressStatusTracker;
 import org.jegress.api.status.EndReason;
 import org.jegress.api.storage.Uploader;
-import org.jegress.pipeline.gst.RecordingPipeline;
+import org.jegress.api.time.Scheduler;
 import org.jegress.pipeline.spi.MediaSource;
 import org.jegress.pipeline.spi.OutputSink;
 import org.jegress.pipeline.spi.OutputSinkProvider;
@@ -44,69 +44,89 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives one egress from request to final EgressInfo, on its own thread: prepare the source, wait for the start
- * signal, play, wait for a stop, the source's end, an error or a session limit, send EOS and wait until every
- * output is finalised, upload, write the manifest, report. Whatever happens, the source is closed, the pipeline
- * released and a final state published; a partial recording is finalised and kept.
+ * The state machine of one egress, from request to final EgressInfo, on its own thread: prepare the source, wait for
+ * the start signal, play, wait for a stop, the source's end, an error, a session limit or the last output going
+ * away, send EOS and wait until every output is finalised, deliver, report. Whatever happens, the source is closed,
+ * the recording released and a final state published; a partial recording is finalised and kept.
+ *
+ * <p>The media are behind the {@link Recording} port, the outputs in {@link SessionOutputs}, their delivery in
+ * {@link Deliveries}; how the recording is started around its source is {@link RecordingStart}'s job. Timers run on
+ * the injected {@link Scheduler}, so limits are tested without sleeping.
  */
-public final class EgressSession implements EgressHandle {
+final class EgressSession implements EgressHandle, SessionOutputs.Session {
 
     private static final Logger LOG = LoggerFactory.getLogger(EgressSession.class);
+
+    /** Builds the recording for a plan, its outputs already created, in a new pipeline (null) or the source's. */
+    interface RecordingFactory {
+        Recording build(EgressPlan plan, Pipeline existing, List<OutputSink> outputs,
+                java.util.function.BiConsumer<OutputSink, String> outputFailed);
+    }
 
     private volatile EgressPlan plan;
     private final EgressOptions options;
     private final SourceProvider sourceProvider;
-    private final Function<OutputType, OutputSinkProvider> sinkProviders;
-    private final Uploader uploader;
+    private final RecordingFactory recordings;
     private final Path workDir;
     private final EgressStatusTracker tracker;
+    private final EgressResults results;
+    private final Manifest manifest;
+    private final Scheduler scheduler;
+    /** The scheduler this session made for itself (none handed in), closed at the end. */
+    private final SystemScheduler ownScheduler;
+    private final Uploaders uploaders;
+    private final SessionOutputs outputs;
     private final Thread thread;
-    private final ScheduledExecutorService timers;
+    private final List<Scheduler.Task> timers = new ArrayList<>();
 
-    /** Completed with the reason once a stop was requested (API, signal, limit, source end). */
+    /** Completed with the reason once a stop was requested (API, signal, limit, source end, last output gone). */
     private final CompletableFuture<EndReason> stopRequested = new CompletableFuture<>();
     private final CompletableFuture<EgressInfo> done = new CompletableFuture<>();
     private final Object lifecycle = new Object();
 
     private volatile boolean awaitingStartSignal;
-    private volatile RecordingPipeline pipeline;
-    /** The pipeline being built in the background while the source starts. */
-    private volatile CompletableFuture<RecordingPipeline> building;
-    private volatile Path localFile;
-    private volatile OutputSink fileSink;
-    private volatile List<OutputSink> outputs = List.of();
+    private volatile Recording recording;
+    private volatile RecordingStart start;
     private volatile long startedAtNs;
-    /** Relays source events to the outputs. */
-    private final SourceListener sourceListener = new SourceListener() {
-        @Override
-        public void trackMuted(String trackId, boolean muted) {
-            for (OutputSink o : outputs) {
-                o.trackMuted(muted);
-            }
-        }
-    };
+    /** Set when the last output failed: the egress ends FAILED with it, after finalising what it has. */
+    private volatile EgressException outputsFailure;
 
     EgressSession(EgressPlan plan, EgressOptions options, SourceProvider sourceProvider,
-            Function<OutputType, OutputSinkProvider> sinkProviders, Uploader uploader) {
+            Function<OutputTarget, OutputSinkProvider> sinks, Function<StorageTarget, Uploader> storage,
+            RecordingFactory recordings, StreamUrls streamUrls) {
         this.plan = plan;
         this.options = options;
         this.sourceProvider = sourceProvider;
-        this.sinkProviders = sinkProviders;
+        this.recordings = recordings;
         // only a page can be waiting for a start signal; a room source starts with its first media
         this.awaitingStartSignal = plan.sourceKind() == SourceKind.WEB;
-        this.uploader = uploader;
         this.workDir = options.workRoot().resolve(plan.egressId());
-        this.tracker = new EgressStatusTracker(plan.info(), options.clock());
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "egress-timer-" + plan.egressId());
-            t.setDaemon(true);
-            return t;
-        });
+        this.ownScheduler = options.scheduler() == null
+                ? new SystemScheduler(options.clock(), "egress-timer-" + plan.egressId()) : null;
+        this.scheduler = options.scheduler() == null ? ownScheduler : options.scheduler();
+        this.tracker = new EgressStatusTracker(plan.info(), scheduler.clock());
+        this.results = new EgressResults(tracker);
+        StorageTarget backup = StorageTarget.backup(options.config());
+        this.uploaders = new Uploaders(plan.egressId(), storage, backup, openJournal(options, plan.egressId(), backup),
+                options.uploadObserver(), () -> tracker.update(b -> b.setBackupStorageUsed(true)));
+        this.manifest = Manifest.of(plan);
+        this.outputs = new SessionOutputs(plan.egressId(), options.config(), results, manifest, scheduler, workDir, sinks, uploaders,
+                streamUrls, this);
         this.thread = new Thread(this::run, "egress-" + plan.egressId());
     }
 
     void start() {
         thread.start();
+    }
+
+    private static UploadJournal openJournal(EgressOptions options, String egressId, StorageTarget backup) {
+        try {
+            return UploadJournal.create(options.journalDirectory(), egressId, backup);
+        } catch (IOException e) {
+            LOG.warn("{}: no upload journal ({}): a crash would leave unstored files to the operator", egressId,
+                    e.toString());
+            return null;
+        }
     }
 
     // ------------------------------------------------------------------------------------------- handle
@@ -150,9 +170,21 @@ public final class EgressSession implements EgressHandle {
             } else {
                 tracker.ending();
             }
+            outputs.ending();
             stopRequested.complete(reason);
         }
         return tracker.snapshot();
+    }
+
+    @Override
+    public EgressInfo updateStream(List<String> addUrls, List<String> removeUrls) {
+        synchronized (lifecycle) {
+            if (tracker.status() != EgressStatus.EGRESS_ACTIVE && tracker.status() != EgressStatus.EGRESS_STARTING) {
+                throw new EgressException(org.jegress.api.error.ErrorCode.FAILED_PRECONDITION,
+                        "egress with status " + tracker.status() + " cannot be updated");
+            }
+        }
+        return outputs.updateStream(addUrls, removeUrls);
     }
 
     /** A session limit fired: LIMIT_REACHED while active (outputs still finalised), ABORTED before start. */
@@ -167,8 +199,30 @@ public final class EgressSession implements EgressHandle {
             } else {
                 tracker.limitReached();
             }
+            outputs.ending();
             stopRequested.complete(EndReason.LIMIT_REACHED);
         }
+    }
+
+    @Override
+    public void lastOutputGone(EgressException failure) {
+        if (failure != null) {
+            outputsFailure = failure;
+            synchronized (lifecycle) {
+                if (!stopRequested.isDone() && !tracker.isTerminal()) {
+                    tracker.endReason(EndReason.FAILURE);
+                    outputs.ending();
+                    stopRequested.complete(EndReason.FAILURE);
+                }
+            }
+        } else {
+            stop(EndReason.STREAMS_STOPPED);
+        }
+    }
+
+    @Override
+    public Recording recording() {
+        return recording;
     }
 
     @Override
@@ -193,70 +247,52 @@ public final class EgressSession implements EgressHandle {
 
     @Override
     public long bytesWritten() {
-        Path f = localFile;
-        try {
-            return f != null && Files.exists(f) ? Files.size(f) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
+        return outputs.bytesWritten();
     }
 
     @Override
     public String pipelineDot() {
-        RecordingPipeline p = pipeline;
-        return p == null ? "" : p.dot(true);
+        Recording r = recording;
+        return r == null ? "" : r.dot();
     }
 
     // ------------------------------------------------------------------------------------------- run
 
     private void run() {
         MediaSource source = null;
-        RecordingPipeline p = null;
+        Recording r = null;
         try {
             Files.createDirectories(workDir);
-            startSessionLimitTimer();
+            startTimeLimit();
 
             long t0 = System.nanoTime();
-            source = sourceProvider.create(plan, new SourceContext(options.config(), workDir, options.clock(),
-                    sourceListener));
+            SourceListener relay = new SourceListener() {
+                @Override
+                public void trackMuted(String trackId, boolean muted) {
+                    outputs.trackMuted(muted);
+                }
+            };
+            source = sourceProvider.create(plan, new SourceContext(options.config(), workDir, scheduler.clock(),
+                    relay));
             MediaSource src = source;
-            if (!source.ownsPipeline()) {
-                // Encoders and outputs do not depend on the source: build them while the source starts up.
-                building = CompletableFuture.supplyAsync(() -> buildRecording(null, RecordingPipeline.Layout.DIRECT));
-                building.thenAccept(built -> pipeline = built);
-            }
+            RecordingStart how = RecordingStart.of(source, existing -> build(existing, src));
+            start = how;
+            how.beforePrepare();
             LOG.info("{}: preparing {}", plan.egressId(), source.describe());
             source.prepare();
             long prepared = System.nanoTime();
-            if (source.ownsPipeline()) {
-                adopt(source.resolve(plan));
-            }
+            adopt(source.resolve(plan));
 
             if (!awaitStart(source)) {
                 return;
             }
             long startSignal = System.nanoTime();
-
-            if (source.ownsPipeline()) {
-                p = buildRecording(source.pipeline(), plan.remuxes()
-                        ? RecordingPipeline.Layout.PASSTHROUGH : RecordingPipeline.Layout.COMPOSITE);
-                pipeline = p;
-            } else {
-                p = built(building);
-            }
-            p.ignoreErrorsFrom(src::handlesErrorsOf);
+            r = how.recording();
+            recording = r;
+            r.ignoreErrorsFrom(src::handlesErrorsOf);
             long built = System.nanoTime();
-            if (source.ownsPipeline()) {
-                // The source's pipeline already runs: the recording must too before a track feeds it, or the
-                // track's streaming thread would hit a flushing branch and stop.
-                p.play();
-                awaitMixers(p);
-                source.attach(p);
-            } else {
-                source.attach(p);
-                p.play();
-            }
-            awaitPlaying(p);
+            how.start(source, r);
+            awaitPlaying(r);
             LOG.info("{}: timings: source ready {} ms, start signal {} ms, pipeline built {} ms, media flowing {} ms",
                     plan.egressId(), ms(prepared - t0), ms(startSignal - prepared), ms(built - startSignal),
                     ms(System.nanoTime() - built));
@@ -265,19 +301,25 @@ public final class EgressSession implements EgressHandle {
                 return;
             }
 
-            Throwable sourceError = awaitEnd(source, p);
+            Throwable sourceError = awaitEnd(source, r);
             long endedAt = tracker.nowNs();
-            finishPipeline(source, p);
-            p.close();
-            pipeline = null;
+            finishRecording(source, r);
+            release(r);
+            recording = null;
             source.close();
-            for (OutputSink o : outputs) {
-                o.finish();
-            }
-            finalizeOutputs(endedAt);
+            String outputError = new Deliveries(plan, results, manifest, uploaders, workDir).finish(outputs, endedAt);
             if (sourceError != null) {
                 // What was recorded is finalised and kept; the egress still reports that it ended early.
                 fail(asEgress(sourceError));
+                return;
+            }
+            if (outputsFailure != null) {
+                fail(outputsFailure);
+                return;
+            }
+            String failedAlone = outputs.firstError() != null ? outputs.firstError() : outputError;
+            if (failedAlone != null) {
+                fail(new EgressException(org.jegress.api.error.ErrorCode.INTERNAL, failedAlone));
                 return;
             }
             synchronized (lifecycle) {
@@ -292,8 +334,7 @@ public final class EgressSession implements EgressHandle {
             Thread.currentThread().interrupt();
             fail(EgressException.internal("interrupted", e));
         } catch (IOException | RuntimeException e) {
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                    ? e.getCause() : e;
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof EgressException ee) {
                 fail(ee);
             } else {
@@ -301,26 +342,28 @@ public final class EgressSession implements EgressHandle {
                 fail(EgressException.internal(String.valueOf(cause.getMessage()), cause));
             }
         } finally {
-            cleanup(source, p);
+            cleanup(source, r);
         }
     }
 
-    /** Takes over the plan as the source completed it (file names and containers that depended on the room). */
+    /** Creates the outputs and the recording around them (in a new pipeline or the source's). */
+    private Recording build(Pipeline existing, MediaSource source) {
+        EgressPlan p = plan;
+        try {
+            List<OutputSink> created = outputs.create(p);
+            return recordings.build(p, existing, created, outputs::outputFailed);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Takes over the plan as the source completed it (output names and containers that depended on the room). */
     private void adopt(EgressPlan resolved) {
         if (resolved == plan) {
             return;
         }
         plan = resolved;
-        tracker.update(b -> {
-            for (int i = 0; i < b.getFileResultsCount() && i < resolved.info().getFileResultsCount(); i++) {
-                b.setFileResults(i, b.getFileResults(i).toBuilder()
-                        .setFilename(resolved.info().getFileResults(i).getFilename()));
-            }
-            if (b.hasFile() && b.getFileResultsCount() > 0) {
-                b.setFile(b.getFileResults(0));
-            }
-            return b;
-        });
+        results.fileNames(resolved.info());
     }
 
     /** Waits for the start signal; false if a stop, the source's end or a limit came first (ABORTED). */
@@ -341,21 +384,9 @@ public final class EgressSession implements EgressHandle {
         return false;
     }
 
-    /**
-     * Waits (briefly) until the recording's mixers run from their beds, so that tracks join mixers that have all
-     * chosen the same start (see {@link RecordingPipeline#mixersStarted()}). Errors surface in {@link #awaitPlaying}.
-     */
-    private void awaitMixers(RecordingPipeline p) throws InterruptedException {
-        try {
-            CompletableFuture.anyOf(p.mixersStarted(), p.failed(), stopRequested).get(2, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            LOG.debug("{}: mixers not started yet: {}", plan.egressId(), e.toString());
-        }
-    }
-
-    /** Waits until media flows from the source (see {@link RecordingPipeline#flowing()}). */
-    private void awaitPlaying(RecordingPipeline p) throws InterruptedException {
-        CompletableFuture<Object> first = CompletableFuture.anyOf(p.flowing(), p.failed(), stopRequested);
+    /** Waits until media flows from the source (see {@link Recording#flowing()}). */
+    private void awaitPlaying(Recording r) throws InterruptedException {
+        CompletableFuture<Object> first = CompletableFuture.anyOf(r.flowing(), r.failed(), stopRequested);
         try {
             first.get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -373,15 +404,8 @@ public final class EgressSession implements EgressHandle {
                 return false;
             }
             startedAtNs = tracker.nowNs();
-            tracker.update(b -> {
-                for (int i = 0; i < b.getFileResultsCount(); i++) {
-                    b.setFileResults(i, b.getFileResults(i).toBuilder().setStartedAt(startedAtNs));
-                }
-                if (b.hasFile()) {
-                    b.setFile(b.getFile().toBuilder().setStartedAt(startedAtNs));
-                }
-                return b;
-            });
+            results.recordingStarted(startedAtNs, plan.stream() != null && plan.stream().type() == OutputType.RTMP);
+            manifest.startedAt(plan.info().getStartedAt());
             tracker.active();
         }
         LOG.info("{}: recording", plan.egressId());
@@ -391,14 +415,14 @@ public final class EgressSession implements EgressHandle {
 
     /**
      * Waits until something ends the recording. Returns the source's error if it ended abnormally (the recording is
-     * still finalised); throws if the pipeline failed (nothing can be finalised then).
+     * still finalised); throws if the recording failed (nothing can be finalised then).
      */
-    private Throwable awaitEnd(MediaSource source, RecordingPipeline p) throws InterruptedException {
-        CompletableFuture<Object> first = CompletableFuture.anyOf(stopRequested, p.failed(),
+    private Throwable awaitEnd(MediaSource source, Recording r) throws InterruptedException {
+        CompletableFuture<Object> first = CompletableFuture.anyOf(stopRequested, r.failed(),
                 source.endSignal().handle((v, e) -> e == null ? EndReason.SOURCE_CLOSED : e));
         Object result = join(first);
-        if (p.failed().isCompletedExceptionally() && !stopRequested.isDone()) {
-            throw asEgress(causeOf(p.failed()));
+        if (r.failed().isCompletedExceptionally() && !stopRequested.isDone()) {
+            throw asEgress(causeOf(r.failed()));
         }
         Throwable error = result instanceof Throwable && !stopRequested.isDone() ? (Throwable) result : null;
         if (!stopRequested.isDone()) {
@@ -408,122 +432,40 @@ public final class EgressSession implements EgressHandle {
     }
 
     /** Ends the source and the beds, and waits until every output is finalised, or fails with "pipeline frozen". */
-    private void finishPipeline(MediaSource source, RecordingPipeline p) throws InterruptedException {
+    private void finishRecording(MediaSource source, Recording r) throws InterruptedException {
         source.endMedia();
-        p.endBeds();
-        CompletableFuture<Object> first = CompletableFuture.anyOf(p.outputsFinished(), p.failed());
+        r.endBeds();
+        CompletableFuture<Object> first = CompletableFuture.anyOf(r.outputsFinished(), r.failed());
         try {
             first.get(options.eosTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            List<String> stuck = outputs.all().stream().filter(o -> !o.finished().isDone())
+                    .map(SessionOutputs::name).toList();
+            LOG.warn("{}: outputs not finalised after {} s: {}", plan.egressId(), options.eosTimeout().toSeconds(),
+                    stuck);
+            dumpFrozenGraph(r);
             throw EgressException.pipelineFrozen();
         } catch (ExecutionException e) {
             throw asEgress(e.getCause());
         }
     }
 
-    private void finalizeOutputs(long endedAt) throws IOException {
-        endStreams(endedAt, null);
-        if (fileSink != null) {
-            finalizeFile(plan.file().orElseThrow(), endedAt);
-        }
-    }
-
-    /** Stream results end with the recording: FINISHED, or FAILED with the egress's error. */
-    private void endStreams(long endedAt, String error) {
-        tracker.update(b -> {
-            for (int i = 0; i < b.getStreamResultsCount(); i++) {
-                StreamInfo.Builder si = b.getStreamResults(i).toBuilder();
-                if (si.getStatus() == StreamInfo.Status.ACTIVE) {
-                    si.setEndedAt(endedAt).setDuration(endedAt - (si.getStartedAt() == 0 ? endedAt : si.getStartedAt()));
-                    if (error == null) {
-                        si.setStatus(StreamInfo.Status.FINISHED);
-                    } else {
-                        si.setStatus(StreamInfo.Status.FAILED).setError(error);
-                    }
-                }
-                b.setStreamResults(i, si);
-            }
-            if (b.hasStream()) {
-                b.setStream(b.getStream().toBuilder().clearInfo().addAllInfo(b.getStreamResultsList()));
-            }
-            return b;
-        });
-    }
-
-    private void finalizeFile(FilePlan file, long endedAt) throws IOException {
-        recordFile(endedAt, Files.size(localFile), null);
-        String location;
-        try {
-            location = uploader.upload(localFile, file.storagePath(), file.type().mime()).location();
-        } catch (IOException e) {
-            // The local file stays where it is: nothing is lost, the caller can retry the upload.
-            throw EgressException.uploadFailed(uploader.provider(), e);
-        }
-        tracker.update(b -> {
-            b.setFileResults(0, b.getFileResults(0).toBuilder().setLocation(location));
-            if (b.hasFile()) {
-                b.setFile(b.getFileResults(0));
-            }
-            return b;
-        });
-        if (!file.disableManifest()) {
-            writeManifest(file, location, endedAt);
-        }
-    }
-
-    /** After a failure, report what the crash-safe file on disk holds so nothing recorded goes unnoticed. */
-    private void recordPartialFile() {
-        Path f = localFile;
-        if (f == null || startedAtNs == 0 || !Files.exists(f)) {
+    /**
+     * A frozen pipeline is written where GStreamer writes its own graphs ({@code GST_DEBUG_DUMP_DOT_DIR}), when that
+     * is set: which pads hold buffers and which caps were agreed is what a freeze report needs.
+     */
+    private void dumpFrozenGraph(Recording r) {
+        String dir = System.getenv("GST_DEBUG_DUMP_DOT_DIR");
+        if (dir == null || dir.isEmpty()) {
             return;
         }
-        EgressInfo now = tracker.snapshot();
-        if (now.getFileResultsCount() == 0 || now.getFileResults(0).getSize() > 0) {
-            return;
-        }
-        recordFile(tracker.nowNs(), bytesWritten(), f.toAbsolutePath().toString());
-    }
-
-    private void recordFile(long endedAt, long size, String location) {
-        tracker.update(b -> {
-            FileInfo.Builder f = b.getFileResults(0).toBuilder()
-                    .setEndedAt(endedAt)
-                    .setDuration(endedAt - (startedAtNs == 0 ? endedAt : startedAtNs))
-                    .setSize(size);
-            if (startedAtNs == 0) {
-                f.setStartedAt(endedAt);
-            }
-            if (location != null) {
-                f.setLocation(location);
-            }
-            b.setFileResults(0, f);
-            if (b.hasFile()) {
-                b.setFile(f);
-            }
-            return b;
-        });
-    }
-
-    private void writeManifest(FilePlan file, String location, long endedAt) {
-        Manifest manifest = Manifest.of(plan);
-        manifest.addFile(file.storagePath(), location);
-        manifest.endedAt(endedAt);
-        String dir = parentOf(file.storagePath());
-        String manifestPath = dir + plan.egressId() + ".json";
+        Path file = Path.of(dir, plan.egressId() + "-frozen.dot");
         try {
-            Path tmp = workDir.resolve(plan.egressId() + ".json");
-            Files.write(tmp, manifest.toJson());
-            String where = uploader.upload(tmp, manifestPath, "application/json").location();
-            tracker.update(b -> b.setManifestLocation(where));
-        } catch (IOException e) {
-            // Upstream logs and carries on: a missing manifest does not fail the recording.
-            LOG.warn("{}: failed to write manifest {}: {}", plan.egressId(), manifestPath, e.getMessage());
+            Files.writeString(file, r.dot());
+            LOG.warn("{}: pipeline graph written to {}", plan.egressId(), file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: cannot write the pipeline graph: {}", plan.egressId(), e.toString());
         }
-    }
-
-    private static String parentOf(String storagePath) {
-        int slash = storagePath.lastIndexOf('/');
-        return slash < 0 ? "" : storagePath.substring(0, slash + 1);
     }
 
     private void fail(EgressException e) {
@@ -533,18 +475,24 @@ public final class EgressSession implements EgressHandle {
                 return;
             }
             tracker.failed(e);
+            outputs.ending();
             stopRequested.complete(EndReason.FAILURE);
         }
     }
 
-    private void cleanup(MediaSource source, RecordingPipeline p) {
-        timers.shutdownNow();
-        closeQuietly(p);
-        if (building != null) {
-            // A build still running when the egress failed early is released once it completes.
-            closeQuietly(building.handle((built, error) -> built).join());
+    private void cleanup(MediaSource source, Recording r) {
+        timers.forEach(Scheduler.Task::cancel);
+        if (ownScheduler != null) {
+            ownScheduler.close();
         }
-        pipeline = null;
+        closeQuietly(r);
+        RecordingStart how = start;
+        CompletableFuture<Recording> pending = how == null ? null : how.pending();
+        if (pending != null) {
+            // A build still running when the egress failed early is released once it completes.
+            closeQuietly(pending.handle((built, error) -> built).join());
+        }
+        recording = null;
         if (source != null) {
             try {
                 source.close();
@@ -553,18 +501,15 @@ public final class EgressSession implements EgressHandle {
             }
         }
         if (tracker.status() == EgressStatus.EGRESS_FAILED) {
-            recordPartialFile();
-            endStreams(tracker.nowNs(), tracker.snapshot().getError());
+            new Deliveries(plan, results, manifest, uploaders, workDir).recordPartialFile(outputs, startedAtNs);
+            results.streamsEnded(tracker.nowNs(), tracker.snapshot().getError());
         }
-        for (OutputSink o : outputs) {
-            try {
-                o.close();
-            } catch (RuntimeException e) {
-                LOG.warn("{}: closing output: {}", plan.egressId(), e.toString());
-            }
-        }
-        uploader.close();
+        outputs.closeAll();
+        uploaders.close();
         deleteWorkDir();
+        if (uploaders.journal() != null) {
+            uploaders.journal().close();
+        }
         EgressInfo last;
         synchronized (lifecycle) {
             if (!tracker.isTerminal()) {
@@ -578,27 +523,68 @@ public final class EgressSession implements EgressHandle {
         LOG.info("{}: {} {}", plan.egressId(), last.getStatus(), last.getError());
     }
 
-    private void closeQuietly(RecordingPipeline p) {
-        if (p == null) {
+    private void closeQuietly(Recording r) {
+        if (r == null) {
             return;
         }
         try {
-            p.close();
+            release(r);
         } catch (RuntimeException e) {
             LOG.warn("{}: releasing pipeline: {}", plan.egressId(), e.toString());
         }
     }
 
+    /** How long tearing the pipeline down may take before the egress goes on without waiting for it. */
+    static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Releases the pipeline, waiting at most {@link #RELEASE_TIMEOUT}. By now every output has its EOS (or gave up):
+     * what was recorded is on disk. An element whose state change hangs (a network sink blocked on a peer that
+     * stopped reading) must not keep the egress from storing its files and ending; the stuck pipeline is left to
+     * its thread (a handler process exits after its egress anyway).
+     */
+    private void release(Recording r) {
+        Thread t = new Thread(r::close, "release-" + plan.egressId());
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(RELEASE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            LOG.warn("{}: pipeline teardown still busy after {} s, going on without it", plan.egressId(),
+                    RELEASE_TIMEOUT.toSeconds());
+        }
+    }
+
+    /**
+     * Deletes the work directory, except files not stored anywhere yet (the journal lists them; they stay for a
+     * retry) and, when there is no journal, the file output.
+     */
     private void deleteWorkDir() {
         if (!Files.exists(workDir)) {
             return;
         }
+        List<Path> keep = new ArrayList<>();
+        if (uploaders.journal() != null) {
+            uploaders.journal().unstoredFiles().forEach(p -> keep.add(p.toAbsolutePath().normalize()));
+        } else if (outputs.fileOutput() != null && outputs.fileOutput().localFile() != null) {
+            keep.add(outputs.fileOutput().localFile().toAbsolutePath().normalize());
+        }
         try (Stream<Path> walk = Files.walk(workDir)) {
             List<Path> paths = new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
             for (Path path : paths) {
-                if (localFile != null && path.equals(localFile)) {
-                    // A file that could not be uploaded stays on disk.
+                Path abs = path.toAbsolutePath().normalize();
+                if (keep.contains(abs) || Files.isDirectory(path) && keep.stream().anyMatch(k -> k.startsWith(abs))) {
                     continue;
+                }
+                if (Files.isDirectory(path)) {
+                    try (Stream<Path> left = Files.list(path)) {
+                        if (left.findAny().isPresent()) {
+                            continue;
+                        }
+                    }
                 }
                 Files.deleteIfExists(path);
             }
@@ -609,11 +595,16 @@ public final class EgressSession implements EgressHandle {
 
     // ------------------------------------------------------------------------------------------- limits
 
-    private void startSessionLimitTimer() {
+    /** The smallest session limit of the egress's outputs, from the start of the session (upstream). */
+    private void startTimeLimit() {
         SessionLimits limits = options.config().sessionLimits();
-        Duration d = limits == null ? Duration.ZERO : limits.fileOutputMaxDuration();
-        if (d != null && !d.isZero() && !d.isNegative() && !plan.files().isEmpty()) {
-            timers.schedule(this::limitReached, d.toMillis(), TimeUnit.MILLISECONDS);
+        if (limits == null) {
+            return;
+        }
+        Duration d = limits.timeLimit(plan.file().isPresent(), plan.stream() != null || plan.webSocket().isPresent(),
+                plan.segments() != null, !plan.images().isEmpty());
+        if (!d.isZero()) {
+            timers.add(scheduler.schedule(d, this::limitReached));
         }
     }
 
@@ -623,57 +614,15 @@ public final class EgressSession implements EgressHandle {
         if (max <= 0) {
             return;
         }
-        long every = options.sizeCheckInterval().toMillis();
-        timers.scheduleWithFixedDelay(() -> {
+        timers.add(scheduler.every(options.sizeCheckInterval(), () -> {
             if (bytesWritten() >= max) {
                 LOG.info("{}: output reached {} bytes (limit {})", plan.egressId(), bytesWritten(), max);
                 limitReached();
             }
-        }, every, every, TimeUnit.MILLISECONDS);
+        }));
     }
 
     // ------------------------------------------------------------------------------------------- helpers
-
-    /** Creates the outputs and the recording around them, in a new pipeline or the source's. */
-    private RecordingPipeline buildRecording(org.freedesktop.gstreamer.Pipeline existing,
-            RecordingPipeline.Layout layout) {
-        EgressPlan pl = plan;
-        List<OutputSink> created = new ArrayList<>();
-        try {
-            Optional<FilePlan> file = pl.file();
-            if (file.isPresent()) {
-                FilePlan f = file.get();
-                Path local = uploader.directPath(f.storagePath())
-                        .orElse(workDir.resolve(Path.of(f.storagePath()).getFileName()));
-                Files.createDirectories(local.toAbsolutePath().getParent());
-                localFile = local;
-                fileSink = sinkProviders.apply(f.type()).create(new OutputTarget.File(f.type(), local), pl.audio(),
-                        pl.video());
-                created.add(fileSink);
-            }
-            if (pl.webSocket().isPresent()) {
-                created.add(sinkProviders.apply(OutputType.RAW).create(
-                        new OutputTarget.WebSocket(pl.webSocket().get().url()), pl.audio(), pl.video()));
-            }
-            outputs = List.copyOf(created);
-            for (OutputSink o : created) {
-                o.open();
-            }
-            return RecordingPipeline.build(pl.egressId(), existing, layout, pl.video(), pl.audio(), created,
-                    options.config().videoEncoderThreads());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** Waits for the background pipeline build, rethrowing its failure as it happened. */
-    private static RecordingPipeline built(CompletableFuture<RecordingPipeline> f) throws InterruptedException {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            throw asEgress(e.getCause());
-        }
-    }
 
     private static long ms(long nanos) {
         return nanos / 1_000_000;
@@ -691,16 +640,16 @@ public final class EgressSession implements EgressHandle {
         try {
             f.join();
             return null;
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             return e.getCause();
         }
     }
 
-    private static EgressException asEgress(Throwable t) {
+    static EgressException asEgress(Throwable t) {
         if (t instanceof EgressException) {
             return (EgressException) t;
         }
-        if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+        if (t instanceof CompletionException && t.getCause() != null) {
             return asEgress(t.getCause());
         }
         return EgressException.internal(String.valueOf(t.getMessage()), t);

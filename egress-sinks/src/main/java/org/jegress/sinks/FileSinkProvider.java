@@ -1,19 +1,22 @@
 package org.jegress.sinks;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 
 import org.freedesktop.gstreamer.Bin;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.GhostPad;
-import org.freedesktop.gstreamer.Pad;
 import org.jegress.api.plan.AudioPlan;
 import org.jegress.api.plan.MediaType;
 import org.jegress.api.plan.OutputType;
 import org.jegress.api.plan.VideoPlan;
 import org.jegress.pipeline.gst.GstDescription;
 import org.jegress.pipeline.gst.GstRuntime;
+import org.jegress.pipeline.gst.EosWatch;
+import org.jegress.pipeline.spi.MediaPads;
+import org.jegress.pipeline.spi.OutputContext;
 import org.jegress.pipeline.spi.OutputSink;
 import org.jegress.pipeline.spi.OutputSinkProvider;
 import org.jegress.pipeline.spi.OutputTarget;
@@ -43,15 +46,17 @@ public final class FileSinkProvider implements OutputSinkProvider {
     private static final String QUEUE = "queue max-size-buffers=0 max-size-bytes=0 max-size-time=3000000000";
 
     @Override
-    public boolean supports(OutputType type) {
-        return SUPPORTED.contains(type);
+    public boolean supports(OutputTarget target) {
+        return target instanceof OutputTarget.File && SUPPORTED.contains(target.type());
     }
 
     @Override
-    public OutputSink create(OutputTarget target, AudioPlan audio, VideoPlan video) {
-        if (!(target instanceof OutputTarget.File file) || !supports(target.type())) {
+    public OutputSink create(OutputTarget target, OutputContext context) {
+        if (!(target instanceof OutputTarget.File file) || !supports(target)) {
             throw new IllegalArgumentException("not a file this sink writes: " + target);
         }
+        AudioPlan audio = context.audio();
+        VideoPlan video = context.video();
         OutputType type = file.type();
         Path localFile = file.localFile();
         GstRuntime.ensureInitialized();
@@ -98,9 +103,10 @@ public final class FileSinkProvider implements OutputSinkProvider {
         }
         Bin bin = Gst.parseBinFromDescription(d.toString(), false);
         bin.setName(type.name().toLowerCase(java.util.Locale.ROOT) + "_file");
-        ghost(bin, "video_in", "video");
-        ghost(bin, "audio_in", "audio");
-        return type == OutputType.MP4 ? new Mp4Sink(bin, localFile) : new FileSink(bin, localFile);
+        ghost(bin, "video_in", MediaPads.VIDEO);
+        ghost(bin, "audio_in", MediaPads.AUDIO);
+        EosWatch eos = EosWatch.on(bin.getElementByName("file").getStaticPad("sink"));
+        return type == OutputType.MP4 ? new Mp4Sink(bin, localFile, eos) : new FileSink(bin, localFile, eos);
     }
 
     private static String audioParser(MediaType codec) {
@@ -114,21 +120,18 @@ public final class FileSinkProvider implements OutputSinkProvider {
         }
     }
 
-    private static Pad fileSinkPad(Bin bin) {
-        return bin.getElementByName("file").getStaticPad("sink");
-    }
-
-    private record FileSink(Bin bin, Path localFile) implements OutputSink {
+    /** A file finished once EOS reached its file sink; the watch is held for as long as the output lives. */
+    private record FileSink(Bin bin, Path localFile, EosWatch eos) implements OutputSink {
         @Override
-        public Pad sinkPad() {
-            return fileSinkPad(bin);
+        public CompletableFuture<Void> finished() {
+            return eos.eos();
         }
     }
 
-    private record Mp4Sink(Bin bin, Path localFile) implements OutputSink {
+    private record Mp4Sink(Bin bin, Path localFile, EosWatch eos) implements OutputSink {
         @Override
-        public Pad sinkPad() {
-            return fileSinkPad(bin);
+        public CompletableFuture<Void> finished() {
+            return eos.eos();
         }
 
         @Override

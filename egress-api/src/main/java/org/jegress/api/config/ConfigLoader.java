@@ -153,10 +153,9 @@ public final class ConfigLoader {
         }
         b.cpuCost = cpuCost(root.childOrEmpty("cpu_cost"));
         if (root.isSet("local_directory")) {
-            root.warn("local_directory is deprecated and has no effect; "
-                    + "each egress is staged in its own temporary directory");
             b.localDirectory = root.string("local_directory", "");
         }
+        b.storageEndpoints = storageEndpoints(root);
 
         warnIfSeveralProviders(root, "storage", b.storage);
         warnIfSeveralProviders(root, "backup", b.backup);
@@ -164,6 +163,21 @@ public final class ConfigLoader {
         root.reportUnknownKeys();
         b.warnings = warnings;
         return new EgressConfig(b);
+    }
+
+    /**
+     * One storage block ({@code prefix}, {@code generate_presigned_url} and a provider), from the YAML (or JSON) of
+     * {@link StorageConfig#keys(boolean)}; used to keep an upload target on disk (the upload journal).
+     *
+     * @throws IllegalArgumentException when the text is not a storage block
+     */
+    public static StorageConfig storageBlock(String yaml) {
+        List<String> warnings = new ArrayList<>();
+        StorageConfig block = storage(new ConfigNode("", readRoot(yaml), warnings));
+        if (!warnings.isEmpty()) {
+            throw new IllegalArgumentException("not a storage block: " + String.join("; ", warnings));
+        }
+        return block;
     }
 
     /** All defaults, with the {@code LIVEKIT_*} environment fallbacks: {@code parse("", env)}. */
@@ -485,6 +499,17 @@ public final class ConfigLoader {
                 n.string("bucket", ""));
         n.reportUnknownKeys();
         return alioss;
+    }
+
+    private static Map<String, String> storageEndpoints(ConfigNode root) {
+        Map<String, String> endpoints = root.stringMap("storage_endpoints");
+        for (String provider : endpoints.keySet()) {
+            if (!provider.equals("azure") && !provider.equals("gcp")) {
+                root.warn("storage_endpoints." + provider + " is not read (only azure and gcp take an endpoint here;"
+                        + " s3 and alioss have one of their own)");
+            }
+        }
+        return endpoints;
     }
 
     private static ProxyConfig proxy(ConfigNode n) {

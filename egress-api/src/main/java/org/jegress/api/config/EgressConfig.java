@@ -47,6 +47,7 @@ public final class EgressConfig {
     private final int pulseSinkReapGraceSec;
     private final CpuCostConfig cpuCost;
     private final String localDirectory;
+    private final Map<String, String> storageEndpoints;
     private final List<String> warnings;
 
     EgressConfig(Builder b) {
@@ -88,6 +89,7 @@ public final class EgressConfig {
         this.pulseSinkReapGraceSec = b.pulseSinkReapGraceSec;
         this.cpuCost = b.cpuCost;
         this.localDirectory = b.localDirectory;
+        this.storageEndpoints = Map.copyOf(b.storageEndpoints);
         this.warnings = List.copyOf(b.warnings);
     }
 
@@ -295,11 +297,22 @@ public final class EgressConfig {
     }
 
     /**
-     * {@code local_directory}: Legacy {@code local_directory}, or {@code null}; kept for reference only, upstream now
-     * stages every egress in its own temporary directory.
+     * {@code local_directory} (seed 001; current upstream ignores it): where files are staged before they are
+     * uploaded, where relative local outputs are written, and where the upload journal is kept, so a crash leaves
+     * them on a disk the operator chose; {@code null} = a temporary directory.
      */
     public String localDirectory() {
         return localDirectory;
+    }
+
+    /**
+     * {@code storage_endpoints} (not upstream): where a provider's API is reached when it is not the public cloud,
+     * by provider ({@code azure}: the account's blob service URL, {@code {account}} replaced by the account name;
+     * {@code gcp}: the JSON API root). Applies to the request's uploads and the {@code storage} and {@code backup}
+     * blocks alike: emulators, sovereign clouds, private endpoints. Empty = the public endpoints.
+     */
+    public Map<String, String> storageEndpoints() {
+        return storageEndpoints;
     }
 
     /**
@@ -373,6 +386,7 @@ public final class EgressConfig {
         int pulseSinkReapGraceSec;
         CpuCostConfig cpuCost;
         String localDirectory;
+        Map<String, String> storageEndpoints = Map.of();
         List<String> warnings;
     }
 }

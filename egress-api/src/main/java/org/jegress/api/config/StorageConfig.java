@@ -24,4 +24,12 @@ public record StorageConfig(
     public boolean isLocal() {
         return s3 == null && azure == null && gcp == null && alioss == null;
     }
+
+    /**
+     * The block as nested maps of its YAML keys ({@link ConfigLoader#storageBlock} reads them back); with
+     * {@code redact}, secrets are replaced.
+     */
+    public java.util.Map<String, Object> keys(boolean redact) {
+        return ConfigMaps.toMap(this, redact);
+    }
 }

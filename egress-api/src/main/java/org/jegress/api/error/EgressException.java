@@ -81,7 +81,20 @@ public class EgressException extends RuntimeException {
 
     /** "&lt;location&gt; upload failed: &lt;reason&gt;" (invalid_argument, as upstream). */
     public static EgressException uploadFailed(String location, Throwable cause) {
-        return new EgressException(ErrorCode.INVALID_ARGUMENT, location + " upload failed: " + cause.getMessage(), cause);
+        return new EgressException(ErrorCode.INVALID_ARGUMENT, uploadFailedMessage(location, cause), cause);
+    }
+
+    /** The text of {@link #uploadFailed(String, Throwable)}, for failures that are reported further up. */
+    public static String uploadFailedMessage(String location, Throwable cause) {
+        return location + " upload failed: " + cause.getMessage();
+    }
+
+    /**
+     * A failed store whose message is already complete (the pipeline's storage layer words it: "S3 upload failed:
+     * …", or upstream's "primary: …\nbackup: …" when the backup failed too).
+     */
+    public static EgressException uploadFailed(java.io.IOException storeFailure) {
+        return new EgressException(ErrorCode.INVALID_ARGUMENT, storeFailure.getMessage(), storeFailure);
     }
 
     public static EgressException alreadyExists() {

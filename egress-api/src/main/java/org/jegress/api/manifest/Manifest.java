@@ -31,11 +31,34 @@ public final class Manifest {
     @JsonProperty("track_source") private String trackSource;
     @JsonProperty("audio_track_id") private String audioTrackId;
     @JsonProperty("video_track_id") private String videoTrackId;
-    @JsonProperty("files") private final List<FileEntry> files = new ArrayList<>();
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("files") private final List<FileEntry> files = new ArrayList<>();
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("playlists") private final List<PlaylistEntry> playlists = new ArrayList<>();
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("images") private final List<ImageEntry> images = new ArrayList<>();
 
     /** One file output. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record FileEntry(@JsonProperty("filename") String filename, @JsonProperty("location") String location) {
+    }
+
+    /** One HLS playlist and the segments stored so far. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static final class PlaylistEntry {
+        @JsonProperty("location") private String location;
+        @JsonProperty("segments") private final List<FileEntry> segments = new ArrayList<>();
+
+        public synchronized void location(String location) {
+            this.location = location;
+        }
+
+        public synchronized void addSegment(String filename, String location) {
+            segments.add(new FileEntry(filename, location));
+        }
+    }
+
+    /** One stored image; the timestamp is RFC 3339 with nanoseconds, as Go's time.Time marshals. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record ImageEntry(@JsonProperty("filename") String filename, @JsonProperty("timestamp") String timestamp,
+            @JsonProperty("location") String location) {
     }
 
     /** Starts a manifest for a plan (ended_at and entries are filled in as outputs finish). */
@@ -61,6 +84,23 @@ public final class Manifest {
         files.add(new FileEntry(filename, location));
     }
 
+    /** Adds a playlist whose location and segments are filled in as they are stored. */
+    public synchronized PlaylistEntry addPlaylist() {
+        PlaylistEntry p = new PlaylistEntry();
+        playlists.add(p);
+        return p;
+    }
+
+    public synchronized void addImage(String filename, java.time.Instant timestamp, String location) {
+        images.add(new ImageEntry(filename, java.time.format.DateTimeFormatter.ISO_INSTANT.format(timestamp), location));
+    }
+
+    /** Whether anything was stored. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public synchronized boolean isEmpty() {
+        return files.isEmpty() && playlists.isEmpty() && images.isEmpty();
+    }
+
     public synchronized void startedAt(long startedAtNs) {
         this.startedAt = startedAtNs;
     }
@@ -79,6 +119,16 @@ public final class Manifest {
             return out;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise manifest", e);
+        }
+    }
+
+    /** Sets track details known once the source resolved the track (track egress). */
+    public synchronized void track(String trackId, String kind, String source, String publisher) {
+        this.trackId = emptyToNull(trackId);
+        this.trackKind = emptyToNull(kind);
+        this.trackSource = emptyToNull(source);
+        if (publisher != null && !publisher.isEmpty()) {
+            this.publisherIdentity = publisher;
         }
     }
 

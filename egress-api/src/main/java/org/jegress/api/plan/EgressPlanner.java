@@ -46,6 +46,7 @@ public final class EgressPlanner {
     private final Clock clock;
     private final ZoneId zone;
     private final StreamIngests ingests;
+    private final java.util.Set<String> customSchemes;
 
     /**
      * A planner that refuses Twitch shorthand URLs (it has no ingest lookup).
@@ -62,10 +63,20 @@ public final class EgressPlanner {
      * @param ingests where {@code twitch://} stream URLs resolve
      */
     public EgressPlanner(EgressConfig config, Clock clock, ZoneId zone, StreamIngests ingests) {
+        this(config, clock, zone, ingests, java.util.Set.of());
+    }
+
+    /**
+     * @param ingests where {@code twitch://} stream URLs resolve
+     * @param customSchemes stream URL schemes custom sinks claim (see {@link OutputType#CUSTOM})
+     */
+    public EgressPlanner(EgressConfig config, Clock clock, ZoneId zone, StreamIngests ingests,
+            java.util.Set<String> customSchemes) {
         this.config = config;
         this.clock = clock;
         this.zone = zone;
         this.ingests = ingests;
+        this.customSchemes = java.util.Set.copyOf(customSchemes);
     }
 
     /** Plans a request as livekit-server sends it over psrpc. */
@@ -101,7 +112,7 @@ public final class EgressPlanner {
         Draft(StartEgressRequest request) {
             this.request = request;
             this.naming = new PlanNaming(now, zone, request.getRetryCount(), info);
-            this.outputs = new OutputsDraft(info, enc, naming, new StorageResolver(config), new StreamUrls(ingests),
+            this.outputs = new OutputsDraft(info, enc, naming, new StorageResolver(config), new StreamUrls(ingests, customSchemes),
                     nowNs);
         }
 

@@ -29,6 +29,9 @@ public enum OutputType {
     SRT("srt", "", EnumSet.of(MediaType.AAC, MediaType.H264), MediaType.AAC, MediaType.H264),
     HLS("application/x-mpegurl", ".m3u8", EnumSet.of(MediaType.AAC, MediaType.H264), MediaType.AAC,
             MediaType.H264),
+    /** A stream URL whose scheme a custom sink claimed: it takes the encoded streams, in any codec we encode. */
+    CUSTOM("application/x-egress-stream", "", EnumSet.of(MediaType.AAC, MediaType.OPUS, MediaType.MP3,
+            MediaType.H264), MediaType.AAC, MediaType.H264),
     JSON("application/json", ".json", EnumSet.noneOf(MediaType.class), null, null);
 
     /** Every extension egress knows; a different known extension on a requested path gets replaced. */

@@ -226,7 +226,7 @@ final class OutputsDraft {
     // ----------------------------------------------------------------------------------- each output
 
     /** The output type a stream output's protocol (or its first URL's scheme) selects. */
-    private static OutputType streamType(StreamProtocol protocol, List<String> urls) {
+    private OutputType streamType(StreamProtocol protocol, List<String> urls) {
         switch (protocol) {
             case RTMP:
                 return OutputType.RTMP;
@@ -238,7 +238,7 @@ final class OutputsDraft {
                 if (urls.isEmpty()) {
                     throw EgressException.invalidInput("stream protocol");
                 }
-                return StreamUrls.typeOf(urls.get(0))
+                return streamUrls.outputTypeOf(urls.get(0))
                         .orElseThrow(() -> EgressException.invalidUrl(urls.get(0), "invalid protocol"));
         }
     }
@@ -260,12 +260,16 @@ final class OutputsDraft {
         }
         stream = new StreamPlan(type, parsed);
         outputCount += urls.size();
-        // RTMP and SRT carry H.264 and AAC
-        if (enc.audioEnabled) {
-            enc.audioCodec = MediaType.AAC;
+        // RTMP and SRT carry H.264 and AAC whatever was asked (upstream); custom sinks take what the codecs allow
+        if (type != OutputType.CUSTOM) {
+            if (enc.audioEnabled) {
+                enc.audioCodec = MediaType.AAC;
+            }
+            if (enc.videoEnabled) {
+                enc.videoCodec = MediaType.H264;
+            }
         }
         if (enc.videoEnabled) {
-            enc.videoCodec = MediaType.H264;
             enc.videoEncoding = true;
         }
     }

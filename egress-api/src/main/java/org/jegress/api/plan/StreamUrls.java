@@ -26,10 +26,28 @@ public final class StreamUrls {
     private static final String MUX = "rtmps://global-live.mux.com:443/app/";
 
     private final StreamIngests ingests;
+    private final java.util.Set<String> customSchemes;
     private volatile String twitchTemplate;
 
     public StreamUrls(StreamIngests ingests) {
+        this(ingests, java.util.Set.of());
+    }
+
+    /**
+     * @param customSchemes lower-case schemes that custom sinks claim ({@link OutputType#CUSTOM} destinations)
+     */
+    public StreamUrls(StreamIngests ingests, java.util.Set<String> customSchemes) {
         this.ingests = ingests;
+        this.customSchemes = java.util.Set.copyOf(customSchemes);
+    }
+
+    /** The output type of a URL: a built-in scheme (see {@link #typeOf(String)}), else CUSTOM for a claimed one. */
+    public Optional<OutputType> outputTypeOf(String url) {
+        Optional<OutputType> builtIn = typeOf(url);
+        if (builtIn.isPresent()) {
+            return builtIn;
+        }
+        return customSchemes.contains(scheme(url)) ? Optional.of(OutputType.CUSTOM) : Optional.empty();
     }
 
     /**
@@ -58,7 +76,7 @@ public final class StreamUrls {
      */
     public StreamUrl parse(String requested, OutputType type) {
         checkSyntax(requested);
-        if (typeOf(requested).orElse(null) != type) {
+        if (outputTypeOf(requested).orElse(null) != type) {
             throw EgressException.invalidUrl(requested, "invalid scheme");
         }
         switch (type) {
@@ -77,6 +95,8 @@ public final class StreamUrls {
                 return new StreamUrl(requested, requested, Redaction.queryValues(requested));
             case RAW:
                 return new StreamUrl(requested, requested, requested);
+            case CUSTOM:
+                return new StreamUrl(requested, requested, Redaction.queryValues(requested));
             default:
                 throw EgressException.invalidInput("stream output type");
         }

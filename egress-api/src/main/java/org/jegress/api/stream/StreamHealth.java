@@ -67,8 +67,9 @@ public final class StreamHealth {
             disconnectedAt = null;
             return Liveness.PROGRESS;
         }
-        if (outBytesTotal == 0) {
-            // not connected yet (or a fresh sink): startup failures are the error path's to judge
+        if (outBytesTotal == 0 && !observedProgress) {
+            // not connected yet: startup failures are the error path's to judge. (Once the stream made progress, a
+            // replacement sink that hangs connecting without ever failing is caught here too, unlike upstream.)
             return Liveness.NONE;
         }
         if (Duration.between(lastProgressAt, now).compareTo(IDLE_TIMEOUT) > 0) {
@@ -91,6 +92,11 @@ public final class StreamHealth {
             return false;
         }
         Instant now = clock.instant();
+        // stricter than upstream: a stream that has sent nothing for the idle timeout is not revived either (a
+        // receiver that wedged and then refused reconnections would otherwise get another 30 s)
+        if (observedProgress && Duration.between(lastProgressAt, now).compareTo(IDLE_TIMEOUT) > 0) {
+            return false;
+        }
         if (disconnectedAt == null) {
             disconnectedAt = now;
         } else if (Duration.between(disconnectedAt, now).compareTo(IDLE_TIMEOUT) > 0) {

@@ -562,11 +562,21 @@ class ConfigLoaderTest {
         }
 
         @Test
-        void localDirectoryIsKeptButHasNoEffect() {
+        void localDirectoryIsTheStagingDirectory() {
             EgressConfig c = parse("local_directory: /out/output");
 
             assertThat(c.localDirectory()).isEqualTo("/out/output");
-            assertThat(c.warnings()).singleElement().asString().startsWith("local_directory is deprecated");
+            assertThat(c.warnings()).isEmpty();
+        }
+
+        @Test
+        void storageEndpointsForTheProvidersWithoutAnEndpointField() {
+            EgressConfig c = parse("storage_endpoints: {azure: 'http://127.0.0.1:10000/{account}', gcp: 'http://g',"
+                    + " s3: 'http://s'}");
+
+            assertThat(c.storageEndpoints()).containsEntry("azure", "http://127.0.0.1:10000/{account}")
+                    .containsEntry("gcp", "http://g");
+            assertThat(c.warnings()).singleElement().asString().startsWith("storage_endpoints.s3 is not read");
         }
 
         @Test
@@ -600,7 +610,6 @@ class ConfigLoaderTest {
                     "log_level is deprecated, use logging.level",
                     "log_level: \"debug, info, warn, or error (default info)\" is not a valid log level (debug, info, warn, error); using info",
                     "insecure: \"can be used to connect to an insecure websocket (default false)\" is not a valid boolean; using false",
-                    "local_directory is deprecated and has no effect; each egress is staged in its own temporary directory",
                     "s3 is deprecated, use storage.s3",
                     "azure is deprecated, use storage.azure",
                     "gcp is deprecated, use storage.gcp",

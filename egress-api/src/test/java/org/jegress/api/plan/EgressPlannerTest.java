@@ -1194,8 +1194,7 @@ class EgressPlannerTest {
             StorageTarget s = planner(S3_CONFIG + "disallow_local_storage: true\n").plan(web(webRequest()).build())
                     .file().orElseThrow().storage();
             assertThat(s.provider()).isEqualTo(StorageTarget.Provider.S3);
-            assertThat(s.request()).isNull();
-            assertThat(s.configured().s3().bucket()).isEqualTo("configured");
+            assertThat(s.storage().s3().bucket()).isEqualTo("configured");
             assertThat(s.prefix()).isEqualTo("pre/");
         }
 
@@ -1213,15 +1212,88 @@ class EgressPlannerTest {
             StorageTarget s = planner(S3_CONFIG).plan(web(webRequest().clearFileOutputs()
                     .addFileOutputs(file("").setS3(s3))).build()).file().orElseThrow().storage();
             assertThat(s.provider()).isEqualTo(StorageTarget.Provider.S3);
-            assertThat(s.request().getS3()).isEqualTo(s3);
+            assertThat(s.storage().s3().accessKey()).isEqualTo("AKIA");
+            assertThat(s.storage().s3().secret()).isEqualTo("topsecret");
+            assertThat(s.storage().s3().bucket()).isEqualTo("mine");
             assertThat(s.prefix()).isEqualTo("pre/");
+            assertThat(s.toString()).doesNotContain("topsecret");
+        }
+
+        @Test
+        void requestS3TakesTheServerRetrySettingsOrUpstreamDefaults() {
+            S3Upload s3 = S3Upload.newBuilder().setBucket("b").setRegion("eu-west-1").build();
+            StorageTarget plain = planner(CONFIG).plan(web(webRequest().clearFileOutputs()
+                    .addFileOutputs(file("").setS3(s3))).build()).file().orElseThrow().storage();
+            assertThat(plain.storage().s3().maxRetries()).isEqualTo(5);
+            assertThat(plain.storage().s3().minRetryDelay()).isEqualTo(java.time.Duration.ofMillis(100));
+            assertThat(plain.storage().s3().maxRetryDelay()).isEqualTo(java.time.Duration.ofSeconds(5));
+            assertThat(plain.prefix()).isEmpty();
+
+            StorageTarget tuned = planner(CONFIG + "storage:\n  s3:\n    bucket: x\n    max_retries: 2\n"
+                    + "    min_retry_delay: 1s\n").plan(web(webRequest().clearFileOutputs()
+                    .addFileOutputs(file("").setS3(s3))).build()).file().orElseThrow().storage();
+            assertThat(tuned.storage().s3().maxRetries()).isEqualTo(2);
+            assertThat(tuned.storage().s3().minRetryDelay()).isEqualTo(java.time.Duration.ofSeconds(1));
+            assertThat(tuned.storage().s3().maxRetryDelay()).isEqualTo(java.time.Duration.ofSeconds(5));
+            assertThat(tuned.storage().s3().bucket()).isEqualTo("b");
+        }
+
+        @Test
+        void assumeRoleWithoutKeyUsesTheServerKeyOrIsRefused() {
+            S3Upload role = S3Upload.newBuilder().setBucket("b").setRegion("us-east-1")
+                    .setAssumeRoleArn("arn:aws:iam::1:role/r").build();
+            assertThatThrownBy(() -> planner(CONFIG).plan(web(webRequest().clearFileOutputs()
+                    .addFileOutputs(file("").setS3(role))).build()))
+                    .isInstanceOfSatisfying(EgressException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+                        assertThat(e.getMessage()).isEqualTo("S3 upload using AssumeRole is disabled for this account");
+                    });
+            StorageTarget s = planner(CONFIG + "s3_assume_role_key: SRVKEY\ns3_assume_role_secret: SRVSECRET\n")
+                    .plan(web(webRequest().clearFileOutputs().addFileOutputs(file("").setS3(role))).build())
+                    .file().orElseThrow().storage();
+            assertThat(s.storage().s3().accessKey()).isEqualTo("SRVKEY");
+            assertThat(s.storage().s3().secret()).isEqualTo("SRVSECRET");
+            assertThat(s.storage().s3().assumeRoleArn()).isEqualTo("arn:aws:iam::1:role/r");
+            // the server's role applies to requests that name none, with their own key
+            StorageTarget own = planner(CONFIG + "s3_assume_role_arn: arn:aws:iam::2:role/srv\n"
+                    + "s3_assume_role_external_id: ext\n").plan(web(webRequest().clearFileOutputs()
+                    .addFileOutputs(file("").setS3(S3Upload.newBuilder().setBucket("b").setAccessKey("AK")
+                            .setSecret("SK")))).build()).file().orElseThrow().storage();
+            assertThat(own.storage().s3().assumeRoleArn()).isEqualTo("arn:aws:iam::2:role/srv");
+            assertThat(own.storage().s3().assumeRoleExternalId()).isEqualTo("ext");
+            assertThat(own.storage().s3().accessKey()).isEqualTo("AK");
+        }
+
+        @Test
+        void missingBucketContainerOrEndpointIsRefusedBeforeStart() {
+            assertInvalid(() -> plan(web(webRequest().clearFileOutputs().addFileOutputs(file("")
+                    .setS3(S3Upload.newBuilder().setRegion("us-east-1"))))), "bucket");
+            assertInvalid(() -> plan(web(webRequest().clearFileOutputs().addFileOutputs(file("")
+                    .setGcp(GCPUpload.newBuilder())))), "bucket");
+            assertInvalid(() -> plan(web(webRequest().clearFileOutputs().addFileOutputs(file("")
+                    .setAzure(AzureBlobUpload.newBuilder().setAccountName("a"))))), "container_name");
+            assertInvalid(() -> plan(web(webRequest().clearFileOutputs().addFileOutputs(file("")
+                    .setAliOSS(AliOSSUpload.newBuilder().setBucket("b"))))), "endpoint");
+            assertInvalid(() -> planner(CONFIG + "storage:\n  s3:\n    region: us-east-1\n")
+                    .plan(web(webRequest()).build()), "bucket");
+        }
+
+        @Test
+        void storageEndpointsReachAzureAndGcpTargets() {
+            StorageTarget s = planner(CONFIG + "storage_endpoints: {azure: 'http://127.0.0.1:1/{account}'}\n")
+                    .plan(web(webRequest().clearFileOutputs().addFileOutputs(file("").setAzure(AzureBlobUpload
+                            .newBuilder().setAccountName("acc").setContainerName("c")))).build())
+                    .file().orElseThrow().storage();
+            assertThat(s.apiEndpoint()).isEqualTo("http://127.0.0.1:1/{account}");
+            assertThat(s.customEndpoint()).isTrue();
         }
 
         @Test
         void providers() {
             assertThat(providerOf(file("").setAzure(AzureBlobUpload.newBuilder().setContainerName("c"))))
                     .isEqualTo(StorageTarget.Provider.AZURE);
-            assertThat(providerOf(file("").setAliOSS(AliOSSUpload.newBuilder().setBucket("b"))))
+            assertThat(providerOf(file("").setAliOSS(AliOSSUpload.newBuilder().setBucket("b")
+                    .setEndpoint("oss-cn-hangzhou.aliyuncs.com"))))
                     .isEqualTo(StorageTarget.Provider.ALIOSS);
             assertThat(providerOf(file("").setGcp(GCPUpload.newBuilder().setBucket("b"))))
                     .isEqualTo(StorageTarget.Provider.GCP);
@@ -1330,7 +1402,7 @@ class EgressPlannerTest {
             assertThat(echoed.getRegion()).isEqualTo("eu-west-1");
             assertThat(echoed.getBucket()).isEqualTo("bucket");
             // the plan itself keeps what it needs to upload
-            assertThat(p.file().orElseThrow().storage().request().getS3()).isEqualTo(s3);
+            assertThat(p.file().orElseThrow().storage().storage().s3().secret()).isEqualTo("LONG_SECRET_STRING");
             assertThat(p.info().toString()).doesNotContain("LONG_SECRET_STRING", "ACCESS_KEY", "SESSION_TOKEN");
         }
 
@@ -1349,7 +1421,7 @@ class EgressPlannerTest {
         void trackCredentialsAreRedacted() {
             EgressInfo info = plan(rpc().setTrack(TrackEgressRequest.newBuilder().setRoomName(ROOM)
                     .setTrackId("TR_x").setFile(DirectFileOutput.newBuilder().setAliOSS(AliOSSUpload.newBuilder()
-                            .setAccessKey("AK").setSecret("SK").setBucket("b"))))).info();
+                            .setAccessKey("AK").setSecret("SK").setBucket("b").setEndpoint("e"))))).info();
             AliOSSUpload oss = info.getTrack().getFile().getAliOSS();
             assertThat(oss.getAccessKey()).isEqualTo("{access_key}");
             assertThat(oss.getSecret()).isEqualTo("{secret}");
@@ -1363,7 +1435,7 @@ class EgressPlannerTest {
                     .setStorage(StorageConfig.newBuilder().setGcp(GCPUpload.newBuilder().setCredentials("{json}")
                             .setBucket("g")))
                     .addOutputs(fileOutput("").toBuilder().setStorage(StorageConfig.newBuilder()
-                            .setS3(S3Upload.newBuilder().setAccessKey("AK").setSecret("SK")))))).info();
+                            .setS3(S3Upload.newBuilder().setAccessKey("AK").setSecret("SK").setBucket("b")))))).info();
             assertThat(info.getEgress().getStorage().getGcp().getCredentials()).isEqualTo("{credentials}");
             assertThat(info.getEgress().getStorage().getGcp().getBucket()).isEqualTo("g");
             assertThat(info.getEgress().getOutputs(0).getStorage().getS3().getAccessKey())

@@ -42,7 +42,11 @@ class StreamHealthTest {
         // the replacement sink counts from zero
         assertThat(pollAfter(5, 400_000)).isEqualTo(Liveness.PROGRESS);
         assertThat(health.reconnections()).isZero();
-        time.advance(Duration.ofSeconds(40));
+        long bytes = 400_000;
+        for (int i = 0; i < 8; i++) {
+            bytes += 100_000;
+            assertThat(pollAfter(5, bytes)).isEqualTo(Liveness.PROGRESS);
+        }
         assertThat(health.shouldReconnect(0)).isTrue();
     }
 
@@ -58,6 +62,13 @@ class StreamHealthTest {
     }
 
     @Test
+    void aStreamSilentForThirtySecondsIsNotRevivedByAnError() {
+        pollAfter(5, 200_000);
+        time.advance(Duration.ofSeconds(31));
+        assertThat(health.shouldReconnect(5000)).isFalse();
+    }
+
+    @Test
     void noProgressForThirtySecondsIsAWedge() {
         pollAfter(5, 100_000);
         for (int i = 0; i < 6; i++) {
@@ -66,6 +77,16 @@ class StreamHealthTest {
         assertThat(pollAfter(5, 100_600)).isEqualTo(Liveness.WEDGED);
         assertThat(health.shouldReconnect(100_000)).isFalse();
         assertThat(StreamHealth.wedgedMessage()).isEqualTo("no outbound progress for 30s");
+    }
+
+    @Test
+    void aReplacementSinkThatHangsConnectingIsWedgedToo() {
+        pollAfter(5, 200_000);
+        assertThat(health.shouldReconnect(0)).isTrue();
+        for (int i = 0; i < 6; i++) {
+            assertThat(pollAfter(5, 0)).isEqualTo(Liveness.NONE);
+        }
+        assertThat(pollAfter(5, 0)).isEqualTo(Liveness.WEDGED);
     }
 
     @Test

@@ -26,33 +26,66 @@ public final class EncoderChains {
     private EncoderChains() {
     }
 
+    /** Name of the tee that fans the raw picture out to the encoder and raw-video outputs (images). */
+    public static final String VIDEO_RAW_TEE = "video_raw_tee";
+
     /**
-     * Raw video in, H.264 out. The caps pin I420: without them Debian's x264 negotiates 4:4:4 10-bit, which
-     * browsers cannot play. Colorimetry and pixel aspect ratio are fixed so every output agrees. videorate starts
-     * with the first frame: by default it would fill from running time zero with copies of it, which for a room
-     * source (whose pipeline runs since the join) puts seconds of frozen picture in front and the video that much
-     * behind the sound.
+     * How x264 is tuned for the outputs at hand (upstream): a stream or HLS output fixes key frames (RTMP also wants
+     * CBR HRD), segments size the VBV buffer to a segment.
      *
      * @param threads x264 threads, 0 for x264's own choice
+     * @param cbr {@code nal-hrd=cbr} (RTMP outputs)
+     * @param vbvMs VBV buffer in milliseconds (2000, or the segment duration with HLS, at most 10000)
+     * @param sceneCut whether x264 may insert key frames at scene cuts (not when key frames must be regular)
      */
-    public static String video(VideoPlan v, int threads) {
+    public record VideoTuning(int threads, boolean cbr, int vbvMs, boolean sceneCut) {
+
+        /** Files only: x264's defaults with a 2 s VBV buffer. */
+        public static VideoTuning files(int threads) {
+            return new VideoTuning(threads, false, 2000, true);
+        }
+    }
+
+    /**
+     * Raw video in, raw video out at the output size and rate. The caps pin I420: without them Debian's x264
+     * negotiates 4:4:4 10-bit, which browsers cannot play. Colorimetry and pixel aspect ratio are fixed so every output
+     * agrees. videorate starts with the first frame: by default it would fill from running time zero with copies of
+     * it, which for a room source (whose pipeline runs since the join) puts seconds of frozen picture in front and the
+     * video that much behind the sound.
+     */
+    public static String rawVideo(VideoPlan v) {
+        return "queue name=video_queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000"
+                + " ! videoconvert ! videoscale ! videorate skip-to-first=true"
+                + " ! capsfilter caps=\"" + org.jegress.pipeline.spi.MediaPads.rawVideoCaps(v.width(), v.height(),
+                        v.framerate()) + "\"";
+    }
+
+    /** The encoder behind {@link #rawVideo} (raw picture in, parsed H.264 out), with a queue when it sits behind a tee. */
+    public static String videoEncoder(VideoPlan v, VideoTuning t, boolean queued) {
         List<String> x264 = new ArrayList<>();
         x264.add("x264enc name=" + VIDEO_ENCODER);
         x264.add("speed-preset=veryfast");
         x264.add("bitrate=" + v.bitrateKbps());
-        x264.add("vbv-buf-capacity=2000");
-        if (threads > 0) {
-            x264.add("threads=" + threads);
+        x264.add("vbv-buf-capacity=" + Math.min(10_000, Math.max(1, t.vbvMs())));
+        if (t.threads() > 0) {
+            x264.add("threads=" + t.threads());
         }
+        List<String> options = new ArrayList<>();
         if (v.keyFrameIntervalSec() > 0) {
             x264.add("key-int-max=" + Math.max(1, Math.round(v.keyFrameIntervalSec() * v.framerate())));
-            x264.add("option-string=scenecut=0");
         }
-        return "queue name=video_queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000"
-                + " ! videoconvert ! videoscale ! videorate skip-to-first=true"
-                + " ! video/x-raw,format=I420,width=" + v.width() + ",height=" + v.height()
-                + ",framerate=" + v.framerate() + "/1,pixel-aspect-ratio=1/1,colorimetry=bt709,chroma-site=mpeg2"
-                + " ! " + String.join(" ", x264)
+        if (v.keyFrameIntervalSec() > 0 || !t.sceneCut()) {
+            options.add("scenecut=0");
+        }
+        if (t.cbr()) {
+            options.add("nal-hrd=cbr");
+        }
+        if (!options.isEmpty()) {
+            x264.add("option-string=" + String.join(":", options));
+        }
+        return (queued ? "queue name=video_encoder_queue max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000"
+                + " ! " : "")
+                + String.join(" ", x264)
                 + " ! video/x-h264,profile=" + v.profile().caps()
                 + " ! h264parse";
     }
@@ -67,7 +100,7 @@ public final class EncoderChains {
     public static final String VIDEO_BED = "video_bed";
 
     /** What the mixer works in; every audio source is converted to it on the way in. */
-    public static final String MIX_CAPS = "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2";
+    public static final String MIX_CAPS = org.jegress.pipeline.spi.MediaPads.RAW_AUDIO_CAPS;
 
     /**
      * The audio mix: every source is mixed onto live silence, so audio runs from the first instant of the recording,

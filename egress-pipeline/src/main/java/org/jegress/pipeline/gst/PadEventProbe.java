@@ -1,14 +1,11 @@
 package org.jegress.pipeline.gst;
 
-import com.sun.jna.Callback;
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadProbeType;
-import org.freedesktop.gstreamer.glib.Natives;
 
 /**
  * A downstream-event probe that reads the native event type itself. gst1-java-core's event probes hand out Java
@@ -25,17 +22,6 @@ public final class PadEventProbe {
         boolean pass(int eventType);
     }
 
-    /** {@code GstPadProbeReturn (*)(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)}. */
-    private interface PadProbeCallback extends Callback {
-        int callback(Pointer pad, Pointer info, Pointer userData);
-    }
-
-    private interface GstApi extends Library {
-        NativeLong gst_pad_add_probe(Pointer pad, int mask, PadProbeCallback callback, Pointer data, Pointer destroy);
-
-        void gst_pad_remove_probe(Pointer pad, NativeLong id);
-    }
-
     private static final int PROBE_DROP = 0;
     private static final int PROBE_OK = 1;
     /** GstPadProbeInfo: type (4 bytes + padding), id (gulong), then data. */
@@ -43,10 +29,8 @@ public final class PadEventProbe {
     /** GstEvent: a 64-byte GstMiniObject (64-bit builds), then the type. */
     private static final long EVENT_TYPE_OFFSET = 64;
 
-    private static volatile GstApi api;
-
     private final Pad pad;
-    private final PadProbeCallback callback;
+    private final GstNatives.PadProbeCallback callback;
     private final NativeLong id;
 
     /** Installs the probe on {@code pad}. */
@@ -62,24 +46,10 @@ public final class PadEventProbe {
             }
             return decision.pass(event.getInt(EVENT_TYPE_OFFSET)) ? PROBE_OK : PROBE_DROP;
         };
-        this.id = api().gst_pad_add_probe(Natives.getRawPointer(pad), PadProbeType.EVENT_DOWNSTREAM.intValue(),
-                callback, null, null);
+        this.id = GstNatives.addProbe(pad, PadProbeType.EVENT_DOWNSTREAM.intValue(), callback);
     }
 
     public void remove() {
-        api().gst_pad_remove_probe(Natives.getRawPointer(pad), id);
-    }
-
-    private static GstApi api() {
-        GstApi a = api;
-        if (a == null) {
-            synchronized (PadEventProbe.class) {
-                if (api == null) {
-                    api = Native.load("gstreamer-1.0", GstApi.class);
-                }
-                a = api;
-            }
-        }
-        return a;
+        GstNatives.removeProbe(pad, id);
     }
 }

@@ -2,8 +2,15 @@ package org.jegress.pipeline.gst;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 import org.freedesktop.gstreamer.Bin;
@@ -18,6 +25,7 @@ import org.freedesktop.gstreamer.PadLinkException;
 import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.State;
 import org.freedesktop.gstreamer.StateChangeReturn;
 import org.freedesktop.gstreamer.event.EOSEvent;
 import org.jegress.api.error.EgressException;
@@ -25,25 +33,34 @@ import org.jegress.api.error.ErrorCode;
 import org.jegress.api.livekit.AudioChannel;
 import org.jegress.api.plan.AudioPlan;
 import org.jegress.api.plan.VideoPlan;
+import org.jegress.pipeline.Recording;
+import org.jegress.pipeline.spi.MediaPads;
 import org.jegress.pipeline.spi.OutputSink;
 import org.jegress.pipeline.spi.RecordingInputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recording side of one egress's GStreamer pipeline: one encode per media type, teed to every output bin (outputs
- * taking raw audio get the mix before the encoder), or, for passthrough, the outputs alone. Sources connect through {@link RecordingInputs}. Media stays inside GStreamer;
- * Java only sees bus messages and a few one-shot probes.
+ * The recording side of one egress's GStreamer pipeline: one encode per media type, each ending in a tee, and the
+ * outputs as branches of those tees ({@link MediaPads} names which tee a pad takes), linked and unlinked while the
+ * pipeline plays. For passthrough there is no encode: the source feeds the single output directly. Sources connect
+ * through {@link RecordingInputs}. Media stays inside GStreamer; Java only sees bus messages and a few one-shot
+ * probes.
  *
  * <p>Audio always runs through a mixer on a bed of live silence, and (for room sources) video through a compositor on
  * a bed of live black, so outputs get continuous media from the first instant whatever the sources do: start late,
- * pause, stall, come and go. Outputs are finalised when EOS reaches their sinks, watched at each sink (a pipeline
- * holding a webrtcbin never posts an EOS message).
+ * pause, stall, come and go.
  *
- * <p>Bus callbacks arrive on gst1-java-core's dispatch thread and only complete futures; callbacks and probes are
- * held in fields for the pipeline's lifetime so JNA cannot collect them while native code may still call them.
+ * <p>Outputs are isolated from each other: every branch starts with {@code errorignore}, so a branch whose sink
+ * failed returns OK to its tee instead of stopping the encode; an error posted inside an output's bin goes to that
+ * output ({@link OutputSink#error}), which handles it or fails alone (the listener hears of it and the branch is
+ * unlinked). Errors anywhere else fail the recording.
+ *
+ * <p>Bus callbacks arrive on gst1-java-core's dispatch thread and only complete futures or hand work to the control
+ * thread; callbacks and probes are held in fields for the pipeline's lifetime so JNA cannot collect them while native
+ * code may still call them.
  */
-public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
+public final class RecordingPipeline implements Recording, RecordingInputs {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordingPipeline.class);
 
@@ -58,6 +75,20 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
     }
 
     /**
+     * What the encode is made of.
+     *
+     * @param layout how sources feed it
+     * @param video the video plan (encoded when {@code video.encoding()}, except passthrough)
+     * @param audio the audio plan (mixed when enabled, encoded when an output takes encoded audio)
+     * @param tuning x264 settings for the outputs at hand
+     * @param rawVideo whether an output takes the raw picture (images)
+     * @param encodedAudio whether an output takes encoded audio
+     */
+    public record Encode(Layout layout, VideoPlan video, AudioPlan audio, EncoderChains.VideoTuning tuning,
+            boolean rawVideo, boolean encodedAudio) {
+    }
+
+    /**
      * How long the mixers wait for room media: above the jitter buffer's latency (300 ms) plus decoding, so a track's
      * buffers are not late (and dropped) when they reach the mixer.
      */
@@ -66,19 +97,32 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
     /** How long a stalled video input keeps showing its last frame before the black bed shows through. */
     static final long VIDEO_REPEAT_NS = 500_000_000L;
 
+    /** How long an unlink waits for a tee pad to be idle before cutting it anyway (a wedged branch). */
+    private static final long UNLINK_TIMEOUT_MS = 2_000;
+    /** How long a graceful detach waits for the branch to finish. */
+    private static final long DETACH_EOS_TIMEOUT_MS = 5_000;
+    /** First pause before playing again after an output error broke the start; doubles up to 8×. */
+    private static final long RESUME_DELAY_MS = 100;
+    private static final int RESUME_ATTEMPTS = 12;
+
     private final Pipeline pipeline;
     private final boolean ownsPipeline;
-    private final Layout layout;
-    private final VideoPlan video;
+    private final Encode encode;
+    private final BiConsumer<OutputSink, String> outputFailed;
     private final List<String> descriptions = new ArrayList<>();
-    private final List<OutputSink> outputs;
-    private final List<EosWatch> sinkWatches = new ArrayList<>();
+    private final Map<OutputSink, List<TeeLink>> outputs = new ConcurrentHashMap<>();
+    /** Outputs being detached: still told about their own messages until they are gone. */
+    private final java.util.Set<OutputSink> detaching = ConcurrentHashMap.newKeySet();
+    /** Outputs detached: their late messages (an error posted while dying) are ignored, never fatal. */
+    private final java.util.Set<OutputSink> retired = ConcurrentHashMap.newKeySet();
     private final List<Element> beds = new ArrayList<>();
     private final List<Element> added = new ArrayList<>();
     private final CompletableFuture<Void> flowing = new CompletableFuture<>();
     private final CompletableFuture<Void> failed = new CompletableFuture<>();
+    private final ExecutorService control;
     private final Bus.ERROR onError;
     private final Bus.WARNING onWarning;
+    private final Bus.MESSAGE onMessage;
     /** One-shot probe marking the first buffer of the recording; held here so JNA keeps the callback alive. */
     private final Pad.PROBE firstBuffer = (pad, info) -> {
         flowing.complete(null);
@@ -86,54 +130,60 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
     };
     /** Completes once every mixer of a COMPOSITE recording has put out its first buffer (at once otherwise). */
     private final CompletableFuture<Void> mixersStarted = new CompletableFuture<>();
-    private final List<Pad.PROBE> mixerProbes = new ArrayList<>();
+    private final List<Pad.PROBE> probes = new ArrayList<>();
     private final AtomicInteger mixersPending = new AtomicInteger();
+    /** Outputs that failed alone, for telling an output's failed start from the recording's. */
+    private final AtomicInteger failedOutputs = new AtomicInteger();
     private volatile Predicate<GstObject> foreignErrors = src -> false;
-    private Bin videoEncoder;
+    private final Map<String, Element> tees = new ConcurrentHashMap<>();
+    private Bin videoChain;
     private Bin audioMixer;
     private Element compositor;
     private int inputs;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean resuming = new java.util.concurrent.atomic.AtomicBoolean();
+    private final String name;
 
-    private RecordingPipeline(String name, Pipeline existing, Layout layout, VideoPlan video, List<OutputSink> outputs) {
+    private RecordingPipeline(String name, Pipeline existing, Encode encode, BiConsumer<OutputSink, String> failed) {
         GstRuntime.ensureInitialized();
+        this.name = name;
         this.ownsPipeline = existing == null;
         this.pipeline = existing != null ? existing : new Pipeline(name);
-        this.layout = layout;
-        this.video = video;
-        this.outputs = List.copyOf(outputs);
-        onError = (source, code, message) -> {
-            if (foreignErrors.test(source)) {
-                return;
-            }
-            String where = source == null ? "pipeline" : source.getName();
-            LOG.warn("GStreamer error from {}: {} (code {})", where, message, code);
-            failed.completeExceptionally(new EgressException(ErrorCode.INTERNAL, message));
-        };
+        this.encode = encode;
+        this.outputFailed = failed;
+        this.control = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "recording-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        onError = this::onError;
         onWarning = (source, code, message) ->
                 LOG.debug("GStreamer warning from {}: {}", source == null ? "?" : source.getName(), message);
+        onMessage = (bus, message) -> {
+            if (message.getType() == org.freedesktop.gstreamer.message.MessageType.ELEMENT) {
+                routeElementMessage(message);
+            }
+        };
         Bus bus = pipeline.getBus();
         bus.connect(onError);
         bus.connect(onWarning);
+        bus.connect(onMessage);
     }
 
     /**
-     * Assembles the encoders (unless passthrough), tees and outputs. This is the slow part (plugin loading, encoder
+     * Assembles the encoders (unless passthrough) and their tees. This is the slow part (plugin loading, encoder
      * set-up), so for a display source the session builds it while the source is still starting.
      *
      * @param name pipeline name (the egress ID)
      * @param existing a pipeline the source already runs (and keeps PLAYING), or null for a new one
-     * @param layout how sources feed the recording
-     * @param video video plan; encoded when enabled (except passthrough)
-     * @param audio audio plan; encoded when enabled (except passthrough)
-     * @param outputs output bins with "video"/"audio" ghost pads
-     * @param encoderThreads x264 threads, 0 = auto
+     * @param encode what to build
+     * @param outputFailed told (on the bus thread) when an output failed alone, after it was scheduled for detaching
      */
-    public static RecordingPipeline build(String name, Pipeline existing, Layout layout, VideoPlan video,
-            AudioPlan audio, List<OutputSink> outputs, int encoderThreads) {
-        RecordingPipeline p = new RecordingPipeline(name, existing, layout, video, outputs);
+    public static RecordingPipeline build(String name, Pipeline existing, Encode encode,
+            BiConsumer<OutputSink, String> outputFailed) {
+        RecordingPipeline p = new RecordingPipeline(name, existing, encode, outputFailed);
         try {
-            p.assemble(audio, encoderThreads);
+            p.assemble();
             return p;
         } catch (RuntimeException e) {
             p.close();
@@ -141,63 +191,55 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         }
     }
 
-    private void assemble(AudioPlan audio, int encoderThreads) {
-        for (OutputSink out : outputs) {
-            add(out.bin());
-            sinkWatches.add(EosWatch.on(out.sinkPad()));
-        }
-        if (layout == Layout.PASSTHROUGH) {
+    private void assemble() {
+        if (encode.layout() == Layout.PASSTHROUGH) {
             return;
         }
-        if (video.enabled()) {
-            String chain = EncoderChains.video(video, encoderThreads);
-            if (layout == Layout.COMPOSITE) {
-                chain = EncoderChains.blackBed(video) + " compositor start-time-selection=first name=" + EncoderChains.VIDEO_MIXER
-                        + " background=black ! " + chain;
+        VideoPlan video = encode.video();
+        AudioPlan audio = encode.audio();
+        if (video.enabled() && (video.encoding() || encode.rawVideo())) {
+            String chain = EncoderChains.rawVideo(video);
+            if (encode.layout() == Layout.COMPOSITE) {
+                chain = EncoderChains.blackBed(video) + " compositor start-time-selection=first name="
+                        + EncoderChains.VIDEO_MIXER + " background=black ! " + chain;
             }
-            videoEncoder = addChain(chain);
-            if (layout == Layout.COMPOSITE) {
-                compositor = videoEncoder.getElementByName(EncoderChains.VIDEO_MIXER);
+            boolean rawTee = encode.rawVideo();
+            if (video.encoding() && !rawTee) {
+                chain = chain + " ! " + EncoderChains.videoEncoder(video, encode.tuning(), false);
+            }
+            videoChain = addChain(chain);
+            if (encode.layout() == Layout.COMPOSITE) {
+                compositor = videoChain.getElementByName(EncoderChains.VIDEO_MIXER);
                 compositor.set("latency", ROOM_MIX_LATENCY_NS);
                 watchMixer(compositor);
-                bed(videoEncoder.getElementByName(EncoderChains.VIDEO_BED));
+                bed(videoChain.getElementByName(EncoderChains.VIDEO_BED));
             }
-            linkTo(addTee(videoEncoder, EncoderChains.VIDEO_TEE), outputs, "video");
-            debugFirst(videoEncoder.getElementByName("video_queue").getStaticPad("sink"), "video encoder in");
-            debugFirst(pipeline.getElementByName(EncoderChains.VIDEO_TEE).getStaticPad("sink"), "video encoder out");
+            if (rawTee) {
+                Element raw = addTee(videoChain, EncoderChains.VIDEO_RAW_TEE, MediaPads.RAW_VIDEO);
+                if (video.encoding()) {
+                    Bin encoder = addChain(EncoderChains.videoEncoder(video, encode.tuning(), true));
+                    link(raw.getRequestPad("src_%u"), encoder.getStaticPad("sink"), "the video encoder");
+                    addTee(encoder, EncoderChains.VIDEO_TEE, MediaPads.VIDEO);
+                }
+            } else {
+                addTee(videoChain, EncoderChains.VIDEO_TEE, MediaPads.VIDEO);
+            }
         }
         if (audio.enabled()) {
             audioMixer = addChain(EncoderChains.audioMix());
-            if (layout == Layout.COMPOSITE) {
+            if (encode.layout() == Layout.COMPOSITE) {
                 Element mixer = audioMixer.getElementByName(EncoderChains.AUDIO_MIXER);
                 mixer.set("latency", ROOM_MIX_LATENCY_NS);
                 watchMixer(mixer);
             }
             bed(audioMixer.getElementByName(EncoderChains.AUDIO_BED));
-            Element rawTee = addTee(audioMixer, EncoderChains.AUDIO_RAW_TEE);
-            List<OutputSink> encoded = outputs.stream().filter(o -> !o.rawAudio()).toList();
-            if (encoded.stream().anyMatch(o -> o.bin().getStaticPad("audio") != null)) {
+            Element rawTee = addTee(audioMixer, EncoderChains.AUDIO_RAW_TEE, MediaPads.RAW_AUDIO);
+            if (encode.encodedAudio()) {
                 Bin encoder = addChain(EncoderChains.audioEncoder(audio));
                 link(rawTee.getRequestPad("src_%u"), encoder.getStaticPad("sink"), "the audio encoder");
-                linkTo(addTee(encoder, EncoderChains.AUDIO_TEE), encoded, "audio");
-                debugFirst(encoder.getElementByName("audio_queue").getStaticPad("sink"), "audio encoder in");
-                debugFirst(pipeline.getElementByName(EncoderChains.AUDIO_TEE).getStaticPad("sink"), "audio encoder out");
+                addTee(encoder, EncoderChains.AUDIO_TEE, MediaPads.AUDIO);
             }
-            linkTo(rawTee, outputs.stream().filter(OutputSink::rawAudio).toList(), "audio");
         }
-    }
-
-    private final List<Pad.PROBE> debugProbes = new ArrayList<>();
-
-    private void debugFirst(Pad pad, String what) {
-        Pad.PROBE p = (pd, info) -> {
-            org.freedesktop.gstreamer.Buffer b = info.getBuffer();
-            LOG.debug("{}: first buffer pts {} ms dts {} ms", what, b.getPresentationTimestamp() / 1_000_000,
-                    b.getDecodeTimestamp() / 1_000_000);
-            return PadProbeReturn.REMOVE;
-        };
-        debugProbes.add(p);
-        pad.addProbe(PadProbeType.BUFFER, p);
     }
 
     /** Counts {@code mixer} in {@link #mixersStarted()}: one probe for its first output buffer, then removed. */
@@ -209,7 +251,7 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
             }
             return PadProbeReturn.REMOVE;
         };
-        mixerProbes.add(p);
+        probes.add(p);
         mixer.getStaticPad("src").addProbe(PadProbeType.BUFFER, p);
     }
 
@@ -220,6 +262,7 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
      * the past. A track reaching one mixer before its bed while the other mixer started from its bed made audio and
      * video start about 0.3 s apart, a constant A/V offset in the file.
      */
+    @Override
     public CompletableFuture<Void> mixersStarted() {
         if (mixersPending.get() == 0) {
             mixersStarted.complete(null);
@@ -237,30 +280,22 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
     private Bin addChain(String description) {
         descriptions.add(description);
         LOG.debug("encoder chain: {}", description);
-        Bin encoder = Gst.parseBinFromDescription(description, true);
-        add(encoder);
-        return encoder;
+        Bin chain = Gst.parseBinFromDescription(description, true);
+        add(chain);
+        return chain;
     }
 
-    /** Adds a tee after {@code upstream}. */
-    private Element addTee(Element upstream, String teeName) {
+    /** Adds a tee after {@code upstream}, serving output pads named {@code padName}. */
+    private Element addTee(Element upstream, String teeName, String padName) {
         Element tee = ElementFactory.make("tee", teeName);
-        // A tee with no output linked yet must not fail the pipeline (outputs can come and go).
+        // A tee with no output linked yet must not fail the pipeline (outputs come and go).
         tee.set("allow-not-linked", true);
         add(tee);
         if (!upstream.link(tee)) {
             throw EgressException.internal("failed to link the " + teeName, null);
         }
+        tees.put(padName, tee);
         return tee;
-    }
-
-    private static void linkTo(Element tee, List<OutputSink> targets, String padName) {
-        for (OutputSink out : targets) {
-            Pad sink = out.bin().getStaticPad(padName);
-            if (sink != null) {
-                link(tee.getRequestPad("src_%u"), sink, padName + " to " + out.bin().getName());
-            }
-        }
     }
 
     private void add(Element e) {
@@ -276,15 +311,194 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         }
     }
 
-    /**
-     * Errors posted by these elements are someone else's to handle (a room connection recovers from its webrtcbin's
-     * errors by rejoining) and do not fail the recording.
-     */
+    @Override
     public void ignoreErrorsFrom(Predicate<GstObject> owner) {
         this.foreignErrors = owner;
     }
 
+    // ------------------------------------------------------------------------------------------- outputs
+
+    /**
+     * Links an output's pads to the tees, each through an {@code errorignore} so that the branch cannot stop the
+     * encode; in a passthrough the source links to the output's pads itself.
+     */
+    @Override
+    public void attach(OutputSink output) {
+        Bin bin = output.bin();
+        // An output's sinks prerolling must never hold up the pipeline: added to a running pipeline (a room
+        // connection's), a splitmuxsink would otherwise take the whole pipeline back to PAUSED until data came.
+        bin.set("async-handling", true);
+        pipeline.add(bin);
+        List<TeeLink> links = new ArrayList<>();
+        if (encode.layout() != Layout.PASSTHROUGH) {
+            for (String name : List.of(MediaPads.VIDEO, MediaPads.AUDIO, MediaPads.RAW_VIDEO, MediaPads.RAW_AUDIO)) {
+                Pad pad = bin.getStaticPad(name);
+                if (pad == null) {
+                    continue;
+                }
+                Element tee = tees.get(name);
+                if (tee == null) {
+                    throw EgressException.internal("output " + bin.getName() + " takes " + name
+                            + ", which this recording does not produce", null);
+                }
+                links.add(TeeLink.link(tee, guarded(bin, name, pad)));
+            }
+        }
+        outputs.put(output, links);
+        if (isRunning()) {
+            bin.syncStateWithParent();
+        }
+        LOG.debug("output {} attached", bin.getName());
+    }
+
+    /**
+     * An {@code errorignore} in front of {@code pad}, inside the output's bin: a failed branch returns OK to its tee
+     * (which would otherwise return the error to the encoder and stop it), until it is unlinked.
+     */
+    private static Pad guarded(Bin bin, String name, Pad pad) {
+        Element guard = ElementFactory.make("errorignore", bin.getName() + "_" + name + "_guard");
+        guard.set("ignore-error", true);
+        guard.set("ignore-notnegotiated", false);
+        guard.set("convert-to", org.freedesktop.gstreamer.FlowReturn.OK);
+        bin.add(guard);
+        GhostPad ghost = (GhostPad) pad;
+        Pad target = ghost.getTarget();
+        ghost.setTarget(null);
+        link(guard.getStaticPad("src"), target, "the guard of " + bin.getName());
+        ghost.setTarget(guard.getStaticPad("sink"));
+        return ghost;
+    }
+
+    @Override
+    public CompletableFuture<Void> detach(OutputSink output, boolean graceful) {
+        List<TeeLink> links = outputs.remove(output);
+        if (links == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        detaching.add(output);
+        // each pad is released on the control thread once idle; nothing here may wait on that thread
+        CompletableFuture<Void> unlinked = CompletableFuture.allOf(links.stream()
+                .map(l -> l.unlink(UNLINK_TIMEOUT_MS, control)).toArray(CompletableFuture[]::new));
+        return unlinked.thenCompose(v -> {
+            if (!graceful) {
+                return CompletableFuture.completedFuture(null);
+            }
+            for (TeeLink l : links) {
+                l.sinkPad().sendEvent(new EOSEvent());
+            }
+            return output.finished().orTimeout(DETACH_EOS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> {
+                        LOG.warn("output {} did not finish in time: {}", output.bin().getName(), e.toString());
+                        return null;
+                    });
+        }).thenRunAsync(() -> {
+            Bin bin = output.bin();
+            bin.setState(State.NULL);
+            pipeline.remove(bin);
+            retired.add(output);
+            detaching.remove(output);
+            LOG.debug("output {} detached", bin.getName());
+        }, control);
+    }
+
+    private void onError(GstObject source, int code, String message) {
+        if (foreignErrors.test(source)) {
+            return;
+        }
+        OutputSink owner = ownerOf(source);
+        String where = source == null ? "pipeline" : source.getName();
+        if (owner != null && !outputs.containsKey(owner)) {
+            LOG.debug("GStreamer error from {} in output {}, already detached: {}", where, owner.bin().getName(),
+                    message);
+            return;
+        }
+        if (owner != null) {
+            OutputSink.ErrorOutcome outcome = owner.error(source, message);
+            LOG.warn("GStreamer error from {} in output {}: {} ({})", where, owner.bin().getName(), message, outcome);
+            if (outcome == OutputSink.ErrorOutcome.FAILED) {
+                failedOutputs.incrementAndGet();
+                detach(owner, false);
+                outputFailed.accept(owner, message);
+            }
+            resumeAfterOutputError();
+            return;
+        }
+        LOG.warn("GStreamer error from {}: {} (code {})", where, message, code);
+        failed.completeExceptionally(new EgressException(ErrorCode.INTERNAL, message));
+    }
+
+    /**
+     * An element that posts an error while the pipeline is still on its way to PLAYING (an output bin holding a
+     * {@code splitmuxsink} is asynchronous until its first fragment opens) fails that state change in every bin up
+     * to the pipeline, which then puts every element back to PAUSED: a live pipeline stops dead, though the failing
+     * output was dealt with. Once its owner has dropped or detached it, the pipeline is asked for PLAYING again;
+     * a few tries, spaced out, cover an owner that takes a moment to drop the element.
+     */
+    private void resumeAfterOutputError() {
+        if (ownsPipeline && !closed && resuming.compareAndSet(false, true)) {
+            resumeLater(0);
+        }
+    }
+
+    private void resumeLater(int attempt) {
+        Executor later = CompletableFuture.delayedExecutor(RESUME_DELAY_MS << Math.min(attempt, 3),
+                TimeUnit.MILLISECONDS, control);
+        try {
+            later.execute(() -> {
+                if (closed) {
+                    return;
+                }
+                if (GstNatives.stuckShortOfPlaying(pipeline)) {
+                    LOG.info("{}: an output error interrupted the start, playing again (try {})", name, attempt + 1);
+                    pipeline.play();
+                }
+                if (attempt + 1 < RESUME_ATTEMPTS && !isRunning()) {
+                    resumeLater(attempt + 1);
+                } else {
+                    resuming.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            resuming.set(false);
+        }
+    }
+
+    private void routeElementMessage(org.freedesktop.gstreamer.message.Message message) {
+        GstObject source = message.getSource();
+        OutputSink owner = ownerOf(source);
+        if (owner != null) {
+            owner.elementMessage(source, message.getStructure());
+        }
+    }
+
+    /** The attached output whose bin holds {@code element}, if any. */
+    private OutputSink ownerOf(GstObject element) {
+        for (GstObject o = element; o != null; o = o.getParent()) {
+            for (OutputSink out : outputs.keySet()) {
+                if (out.bin().equals(o)) {
+                    return out;
+                }
+            }
+            for (OutputSink out : detaching) {
+                if (out.bin().equals(o)) {
+                    return out;
+                }
+            }
+            for (OutputSink out : retired) {
+                if (out.bin().equals(o)) {
+                    return out;
+                }
+            }
+        }
+        return null;
+    }
+
     // ------------------------------------------------------------------------------------------- inputs
+
+    @Override
+    public RecordingInputs inputs() {
+        return this;
+    }
 
     @Override
     public Pipeline pipeline() {
@@ -293,11 +507,11 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
 
     @Override
     public Pad videoInput() {
-        if (videoEncoder == null) {
+        if (videoChain == null) {
             throw EgressException.internal("this recording has no video input", null);
         }
-        if (layout == Layout.DIRECT) {
-            Pad direct = videoEncoder.getStaticPad("sink");
+        if (encode.layout() == Layout.DIRECT) {
+            Pad direct = videoChain.getStaticPad("sink");
             direct.addProbe(PadProbeType.BUFFER, firstBuffer);
             return direct;
         }
@@ -305,7 +519,7 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         Pad mixer = compositor.getRequestPad("sink_%u");
         mixer.set("zorder", 1);
         mixer.set("max-last-buffer-repeat", VIDEO_REPEAT_NS);
-        return converter(EncoderChains.videoInput(video), exposed(videoEncoder, mixer), "video");
+        return converter(EncoderChains.videoInput(encode.video()), exposed(videoChain, mixer), "video");
     }
 
     @Override
@@ -319,10 +533,11 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
 
     @Override
     public Pad passthroughInput(String kind) {
-        if (layout != Layout.PASSTHROUGH || outputs.isEmpty()) {
+        OutputSink out = outputs.keySet().stream().findFirst().orElse(null);
+        if (encode.layout() != Layout.PASSTHROUGH || out == null) {
             throw EgressException.internal("this recording has no passthrough input", null);
         }
-        Pad in = outputs.get(0).bin().getStaticPad(kind);
+        Pad in = out.bin().getStaticPad(kind);
         if (in == null) {
             throw EgressException.internal("the output takes no " + kind, null);
         }
@@ -330,11 +545,11 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         return in;
     }
 
-    /** A ghost pad on {@code encoder} for a mixer pad inside it, so elements outside the bin can link to it. */
-    private static Pad exposed(Bin encoder, Pad inner) {
+    /** A ghost pad on {@code chain} for a mixer pad inside it, so elements outside the bin can link to it. */
+    private static Pad exposed(Bin chain, Pad inner) {
         GhostPad ghost = new GhostPad(inner.getName(), inner);
         ghost.setActive(true);
-        encoder.addPad(ghost);
+        chain.addPad(ghost);
         return ghost;
     }
 
@@ -353,7 +568,7 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
     @Override
     public void release(Pad input) {
         Element owner = input.getParentElement();
-        if (owner == null || !added.contains(owner) || layout == Layout.DIRECT) {
+        if (owner == null || !added.contains(owner) || encode.layout() == Layout.DIRECT) {
             return;
         }
         Pad out = owner.getStaticPad("src");
@@ -363,17 +578,21 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         added.remove(owner);
         if (peer instanceof GhostPad ghost) {
             Pad inner = ghost.getTarget();
-            Element encoder = ghost.getParentElement();
+            Element chain = ghost.getParentElement();
             ghost.setTarget(null);
-            encoder.removePad(ghost);
+            chain.removePad(ghost);
             if (inner != null) {
                 inner.getParentElement().releaseRequestPad(inner);
             }
         }
     }
 
+    /**
+     * The pipeline's current state, without waiting: a sink that has yet to preroll keeps a state change pending, and
+     * waiting for it while the source is not linked yet would never end.
+     */
     private boolean isRunning() {
-        return pipeline.isPlaying();
+        return pipeline.getState(0) == State.PLAYING;
     }
 
     // ------------------------------------------------------------------------------------------- lifecycle
@@ -382,9 +601,16 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
      * Starts the recording: plays the pipeline if it is ours, otherwise brings the added elements to the running
      * pipeline's state. {@link #flowing()} completes once media flows.
      */
+    @Override
     public void play() {
         if (ownsPipeline) {
-            if (pipeline.play() == StateChangeReturn.FAILURE) {
+            StateChangeReturn r = pipeline.play();
+            if (r == StateChangeReturn.FAILURE && awaitFailedOutputsDetached()) {
+                // an output that cannot start (its server refused the connection) was dropped: the rest can
+                r = pipeline.play();
+                LOG.debug("playing again without the failed outputs: {}", r);
+            }
+            if (r == StateChangeReturn.FAILURE) {
                 failed.completeExceptionally(EgressException.internal("pipeline failed to start", null));
             }
             return;
@@ -392,29 +618,49 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         for (Element e : List.copyOf(added)) {
             e.syncStateWithParent();
         }
+        for (OutputSink o : outputs.keySet()) {
+            o.bin().syncStateWithParent();
+        }
     }
 
-    /** Ends the beds: with the sources' own EOS, the encoders drain and every output finalises. */
+    /**
+     * After a failed state change: whether it was an output's doing, now detached. Its error reaches the bus
+     * thread, which detaches it on the control thread; give that a moment.
+     */
+    private boolean awaitFailedOutputsDetached() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        try {
+            while (System.nanoTime() < deadline) {
+                if (failedOutputs.get() > 0 && detaching.isEmpty()) {
+                    return true;
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    @Override
     public void endBeds() {
         for (Element bed : beds) {
             bed.sendEvent(new EOSEvent());
         }
     }
 
-    /**
-     * Completes when a bed or a source produced the first buffer: the moment recording really starts (the file's
-     * time zero).
-     */
+    @Override
     public CompletableFuture<Void> flowing() {
         return flowing;
     }
 
-    /** Completes when EOS reached every output's sink, i.e. every output is finalised. */
+    @Override
     public CompletableFuture<Void> outputsFinished() {
-        return CompletableFuture.allOf(sinkWatches.stream().map(EosWatch::eos).toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(outputs.keySet().stream().map(OutputSink::finished)
+                .toArray(CompletableFuture[]::new));
     }
 
-    /** Completes exceptionally with the first error posted on the bus (other than ignored ones). */
+    @Override
     public CompletableFuture<Void> failed() {
         return failed;
     }
@@ -424,17 +670,17 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
         return List.copyOf(descriptions);
     }
 
-    /** A Graphviz rendering of the live pipeline. */
-    public String dot(boolean verbose) {
+    @Override
+    public String dot() {
         if (closed) {
             return "";
         }
-        return PipelineGraph.dot(pipeline, verbose);
+        return PipelineGraph.dot(pipeline, true);
     }
 
     /**
-     * Releases what this recording added: the whole pipeline if it is ours, else its own elements (the source
-     * disposes of its pipeline). Idempotent.
+     * Releases what this recording added: the whole pipeline if it is ours, else its own elements and outputs (the
+     * source disposes of its pipeline). Idempotent.
      */
     @Override
     public synchronized void close() {
@@ -442,14 +688,24 @@ public final class RecordingPipeline implements AutoCloseable, RecordingInputs {
             return;
         }
         closed = true;
-        sinkWatches.forEach(EosWatch::close);
+        control.shutdown();
+        try {
+            control.awaitTermination(DETACH_EOS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Bus bus = pipeline.getBus();
         bus.disconnect(onError);
         bus.disconnect(onWarning);
+        bus.disconnect(onMessage);
         if (ownsPipeline) {
             pipeline.stop();
             pipeline.dispose();
             return;
+        }
+        for (OutputSink o : outputs.keySet()) {
+            o.bin().stop();
+            pipeline.remove(o.bin());
         }
         for (Element e : added) {
             e.stop();

@@ -1,15 +1,10 @@
 package org.jegress.pipeline.gst;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
-
 import org.freedesktop.gstreamer.Buffer;
 import org.freedesktop.gstreamer.ClockTime;
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
-import org.freedesktop.gstreamer.glib.Natives;
 
 /**
  * Shifts a stream's running time so that its first buffer is at zero ({@code gst_pad_set_offset}), for a muxer
@@ -18,12 +13,6 @@ import org.freedesktop.gstreamer.glib.Natives;
  * callback is held here for as long as the pad may call it.
  */
 public final class ZeroBasedTime {
-
-    private interface PadApi extends Library {
-        void gst_pad_set_offset(Pointer pad, long offset);
-    }
-
-    private static volatile PadApi api;
 
     private final Pad pad;
     private final Pad.PROBE firstBuffer;
@@ -39,7 +28,7 @@ public final class ZeroBasedTime {
             }
             if (ts != ClockTime.NONE && ts > 0) {
                 offset = -ts;
-                api().gst_pad_set_offset(Natives.getRawPointer(p), -ts);
+                GstNatives.setOffset(p, -ts);
             }
             return PadProbeReturn.REMOVE;
         };
@@ -59,18 +48,5 @@ public final class ZeroBasedTime {
     /** The pad whose stream is shifted. */
     public Pad pad() {
         return pad;
-    }
-
-    private static PadApi api() {
-        PadApi a = api;
-        if (a == null) {
-            synchronized (ZeroBasedTime.class) {
-                if (api == null) {
-                    api = Native.load("gstreamer-1.0", PadApi.class);
-                }
-                a = api;
-            }
-        }
-        return a;
     }
 }

@@ -1,19 +1,24 @@
 package org.jegress.pipeline.spi;
 
-import org.jegress.api.plan.AudioPlan;
-import org.jegress.api.plan.OutputType;
-import org.jegress.api.plan.VideoPlan;
+import java.util.Set;
 
-/** Creates output bins for the containers or protocols it supports. Found with {@link java.util.ServiceLoader}. */
+/**
+ * Creates output bins for the targets it supports. Found with {@link java.util.ServiceLoader}, or handed in through
+ * {@code EgressOptions.withOutputSinkProvider}, which wins over the ones found.
+ */
 public interface OutputSinkProvider {
 
-    boolean supports(OutputType type);
+    boolean supports(OutputTarget target);
 
     /**
-     * @param target the file or stream to write
-     * @param audio the audio the bin will receive on its "audio" pad (check {@code enabled()}): encoded in
-     *        {@code audio.codec()}, or the raw mix for {@link OutputSink#rawAudio()} outputs
-     * @param video the encoded video the bin will receive on its "video" pad (check {@code enabled()})
+     * URL schemes this provider claims in stream outputs beyond {@code rtmp(s)}, {@code srt}, {@code ws(s)}: a
+     * request may then name {@code myproto://…} destinations, which reach {@link #create} as an
+     * {@link OutputTarget.Stream} of type {@code CUSTOM} receiving the encoded streams.
      */
-    OutputSink create(OutputTarget target, AudioPlan audio, VideoPlan video);
+    default Set<String> streamSchemes() {
+        return Set.of();
+    }
+
+    /** Creates the output; called before the recording plays. */
+    OutputSink create(OutputTarget target, OutputContext context);
 }

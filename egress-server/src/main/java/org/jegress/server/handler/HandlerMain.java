@@ -28,10 +28,12 @@ import org.jegress.api.status.EndReason;
 import org.jegress.pipeline.Egress;
 import org.jegress.pipeline.EgressHandle;
 import org.jegress.pipeline.EgressOptions;
+import org.jegress.pipeline.UploadObserver;
 import org.jegress.server.handler.ipc.HandlerCommand;
 import org.jegress.server.handler.ipc.HandlerEvent;
 import org.jegress.server.handler.ipc.Ready;
 import org.jegress.server.handler.ipc.Reply;
+import org.jegress.server.handler.ipc.UploadStat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,18 @@ public final class HandlerMain {
     private final InputStream ipcIn;
     /** Set when the worker vanished (stdin closed): the handler then reports its final state itself. */
     private volatile boolean orphaned;
+
+    /**
+     * How the worker's egresses run, from its config: {@code local_directory} (when set) holds the staged files and
+     * the upload journal, so the worker finds what a dead handler left there.
+     */
+    public static EgressOptions options(EgressConfig config) {
+        EgressOptions options = EgressOptions.defaults().withConfig(config);
+        if (config.localDirectory() != null && !config.localDirectory().isEmpty()) {
+            options = options.withWorkRoot(Path.of(config.localDirectory()));
+        }
+        return options;
+    }
 
     private HandlerMain(OutputStream ipcOut, InputStream ipcIn) {
         this.ipcOut = ipcOut;
@@ -103,13 +117,21 @@ public final class HandlerMain {
             StartEgressRequest request = StartEgressRequest.parseFrom(requestBytes);
             EgressInfo initial = EgressInfo.parseFrom(infoBytes);
             config = ConfigLoader.parse(configYaml, env);
-            EgressOptions options = EgressOptions.defaults().withConfig(config);
-            if (config.localDirectory() != null && !config.localDirectory().isEmpty()) {
-                options = options.withOutputDirectory(Path.of(config.localDirectory()));
-            }
+            EgressOptions options = options(config).withUploadObserver(new UploadObserver() {
+                @Override
+                public void uploaded(String contentType, String status, boolean customEndpoint, long millis) {
+                    send(HandlerEvent.newBuilder().setUpload(UploadStat.newBuilder().setContentType(contentType)
+                            .setStatus(status).setCustomEndpoint(customEndpoint).setMillis(millis)).build());
+                }
+
+                @Override
+                public void backupWritten(String contentType) {
+                    send(HandlerEvent.newBuilder().setUpload(UploadStat.newBuilder().setContentType(contentType)
+                            .setBackupWrite(true)).build());
+                }
+            });
             Instant startedAt = Instant.ofEpochSecond(0, initial.getStartedAt());
-            EgressPlan plan = new EgressPlanner(config, Clock.fixed(startedAt, options.zone()), options.zone())
-                    .plan(request);
+            EgressPlan plan = Egress.planner(options, Clock.fixed(startedAt, options.zone())).plan(request);
             handle = Egress.start(plan, options);
         } catch (IOException | RuntimeException e) {
             LOG.error("handler failed to start", e);
@@ -225,8 +247,12 @@ public final class HandlerMain {
                 r.setDot(h.pipelineDot());
                 break;
             case UPDATE_STREAM:
-                EgressException e = EgressException.nonStreamingPipeline();
-                r.setError(e.getMessage()).setCode(e.code().wire());
+                try {
+                    r.setInfo(h.updateStream(c.getUpdateStream().getAddOutputUrlsList(),
+                            c.getUpdateStream().getRemoveOutputUrlsList()));
+                } catch (EgressException e) {
+                    r.setError(e.getMessage()).setCode(e.code().wire());
+                }
                 break;
             default:
                 r.setError("unknown command").setCode("invalid_argument");

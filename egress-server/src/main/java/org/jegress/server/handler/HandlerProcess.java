@@ -123,6 +123,7 @@ public final class HandlerProcess {
     private final Map<Long, CompletableFuture<Reply>> replies = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
     private volatile Consumer<EgressInfo> onUpdate = info -> { };
+    private volatile Consumer<org.jegress.server.handler.ipc.UploadStat> onUpload = stat -> { };
 
     private HandlerProcess(String egressId, Process process) {
         this.egressId = egressId;
@@ -225,6 +226,11 @@ public final class HandlerProcess {
         this.onUpdate = listener;
     }
 
+    /** Every upload the handler's egress makes (for the upload metrics). */
+    public void onUpload(Consumer<org.jegress.server.handler.ipc.UploadStat> listener) {
+        this.onUpload = listener;
+    }
+
     /** The handler's final EgressInfo; never completes if it died before reporting one (see {@link #exit()}). */
     public CompletableFuture<EgressInfo> finished() {
         return finished;
@@ -286,6 +292,9 @@ public final class HandlerProcess {
                         break;
                     case FINISHED:
                         finished.complete(e.getFinished());
+                        break;
+                    case UPLOAD:
+                        onUpload.accept(e.getUpload());
                         break;
                     case REPLY:
                         CompletableFuture<Reply> f = replies.remove(e.getReply().getId());

@@ -31,6 +31,9 @@ import org.jegress.api.admission.HandlerResult;
  *       {@code max_memory} (only when {@code max_memory} is set); can exceed 1;</li>
  *   <li>{@code livekit_egress_proc_rss_bytes}, {@code livekit_egress_cgroup_memory_bytes},
  *       {@code livekit_egress_cgroup_read_success}, {@code livekit_egress_would_reject_cgroup} — memory accounting;</li>
+ *   <li>{@code livekit_egress_pipeline_uploads{type,status,custom_endpoint}}, its response-time histogram
+ *       {@code livekit_egress_pipline_upload_response_time_ms} (upstream's spelling) and
+ *       {@code livekit_egress_backup_storage_writes{output_type}} ({@link #upload}, {@link #backupWrite});</li>
  *   <li>JVM basics without node labels, in the Prometheus Java client's names: {@code jvm_memory_used_bytes{area}},
  *       {@code jvm_memory_max_bytes{area="heap"}}, {@code jvm_threads_current}, {@code process_cpu_seconds_total},
  *       {@code process_start_time_seconds}.</li>
@@ -38,8 +41,8 @@ import org.jegress.api.admission.HandlerResult;
  *
  * All {@code livekit_*} series carry the constant labels {@code node_id} and {@code cluster_id}, as upstream. Not
  * exported, because nothing here produces them: upstream's PulseAudio metrics ({@code livekit_load_ratio{type="pulse"}},
- * {@code livekit_egress_pulse_sinks}; each web egress has its own PulseAudio server here) and the psrpc and handler
- * upload metrics, which belong to the code that does that work.
+ * {@code livekit_egress_pulse_sinks}; each web egress has its own PulseAudio server here) and the psrpc metrics.
+ * The upload metrics ({@link #upload}) are counted from what the handlers report, so totals outlive the handlers.
  */
 public final class EgressMetrics {
 
@@ -143,6 +146,36 @@ public final class EgressMetrics {
         labels.put("result", result.label());
         Counter c = registry.counter(HANDLER_RESULTS, null, labels);
         c.inc();
+    }
+
+    static final String UPLOADS = "livekit_egress_pipeline_uploads";
+    /** Upstream's name, typo included. */
+    static final String UPLOAD_TIME = "livekit_egress_pipline_upload_response_time_ms";
+    static final String BACKUP_WRITES = "livekit_egress_backup_storage_writes";
+    private static final double[] UPLOAD_BUCKETS = {10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 15000, 20000,
+        30000};
+
+    /**
+     * One upload to primary storage ({@code livekit_egress_pipeline_uploads} and its response-time histogram), as
+     * upstream's handler monitor counts them.
+     *
+     * @param contentType the object's MIME type ({@code type})
+     * @param status "success", "4xx", "5xx" or "internal"
+     */
+    public void upload(String contentType, String status, boolean customEndpoint, long millis) {
+        Map<String, String> labels = new TreeMap<>(nodeLabels);
+        labels.put("type", contentType);
+        labels.put("status", status);
+        labels.put("custom_endpoint", Boolean.toString(customEndpoint));
+        registry.counter(UPLOADS, "Uploads to storage by type and status", labels).inc();
+        registry.observe(UPLOAD_TIME, "Upload response time in ms", labels, UPLOAD_BUCKETS, millis);
+    }
+
+    /** An object written to backup storage ({@code livekit_egress_backup_storage_writes}). */
+    public void backupWrite(String contentType) {
+        Map<String, String> labels = new TreeMap<>(nodeLabels);
+        labels.put("output_type", contentType);
+        registry.counter(BACKUP_WRITES, "Objects written to backup storage", labels).inc();
     }
 
     private static void registerJvm(PromRegistry registry) {

@@ -42,7 +42,8 @@ public final class PromRegistry implements MetricsSource {
     /** Prometheus metric types this registry writes. */
     public enum Type {
         GAUGE("gauge"),
-        COUNTER("counter");
+        COUNTER("counter"),
+        HISTOGRAM("histogram");
 
         private final String text;
 
@@ -141,6 +142,47 @@ public final class PromRegistry implements MetricsSource {
         return registry.counter(name);
     }
 
+    /**
+     * Records one observation in a histogram series (cumulative {@code _bucket{le}} counters, {@code _sum},
+     * {@code _count}), created on first use.
+     *
+     * @param buckets the upper bounds, ascending; {@code +Inf} is added
+     */
+    public void observe(String family, String help, Map<String, String> labels, double[] buckets, double value) {
+        families.putIfAbsent(family, new Family(help, Type.HISTOGRAM));
+        for (double le : buckets) {
+            if (value <= le) {
+                registry.counter(bucketName(family, labels, formatValue(le))).inc();
+            } else {
+                registry.counter(bucketName(family, labels, formatValue(le)));
+            }
+        }
+        registry.counter(bucketName(family, labels, "+Inf")).inc();
+        registry.counter(name(family + "_count", labels)).inc();
+        // the sum in thousandths, so it stays an exact counter
+        registry.counter(name(family + "_sum_milli", labels)).inc(Math.round(value * 1000));
+    }
+
+    private static String bucketName(String family, Map<String, String> labels, String le) {
+        Map<String, String> withLe = new TreeMap<>(labels);
+        withLe.put("le", le);
+        return name(family + "_bucket", withLe);
+    }
+
+    /** The histogram a {@code _bucket}, {@code _count} or {@code _sum_milli} series belongs to, else null. */
+    private String histogramOf(String family) {
+        for (String suffix : new String[] {"_bucket", "_count", "_sum_milli"}) {
+            if (family.endsWith(suffix)) {
+                String base = family.substring(0, family.length() - suffix.length());
+                Family f = families.get(base);
+                if (f != null && f.type() == Type.HISTOGRAM) {
+                    return base;
+                }
+            }
+        }
+        return null;
+    }
+
     /** Removes one series. */
     public boolean remove(String family, Map<String, String> labels) {
         return registry.remove(name(family, labels));
@@ -162,6 +204,17 @@ public final class PromRegistry implements MetricsSource {
             Metric m = e.getValue();
             Double value;
             Type type;
+            String histogram = histogramOf(family);
+            if (histogram != null) {
+                double count = ((Counting) m).getCount();
+                if (family.endsWith("_sum_milli")) {
+                    series = histogram + "_sum" + series.substring(family.length());
+                    count /= 1000;
+                }
+                samples.computeIfAbsent(histogram, k -> new TreeMap<>(PromRegistry::histogramOrder))
+                        .put(series, formatValue(count));
+                continue;
+            }
             if (m instanceof Gauge) {
                 value = gaugeValue(series, (Gauge<?>) m);
                 type = Type.GAUGE;
@@ -188,6 +241,30 @@ public final class PromRegistry implements MetricsSource {
                 out.append(s.getKey()).append(' ').append(s.getValue()).append('\n');
             }
         }
+    }
+
+    /** Series of one histogram: by labels, then buckets by ascending {@code le}, then {@code _sum}, {@code _count}. */
+    private static int histogramOrder(String a, String b) {
+        String ka = a.replaceAll(",?le=\"[^\"]*\"", "").replaceFirst("_(bucket|sum|count)\\{", "{");
+        String kb = b.replaceAll(",?le=\"[^\"]*\"", "").replaceFirst("_(bucket|sum|count)\\{", "{");
+        int c = ka.compareTo(kb);
+        if (c != 0) {
+            return c;
+        }
+        c = Integer.compare(rank(a), rank(b));
+        return c != 0 ? c : Double.compare(le(a), le(b));
+    }
+
+    private static int rank(String series) {
+        return series.contains("_bucket{") ? 0 : series.contains("_sum") ? 1 : 2;
+    }
+
+    private static double le(String series) {
+        java.util.regex.Matcher m = Pattern.compile("le=\"([^\"]*)\"").matcher(series);
+        if (!m.find()) {
+            return 0;
+        }
+        return m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
     }
 
     private static Double gaugeValue(String series, Gauge<?> gauge) {

@@ -23,13 +23,16 @@ import org.jegress.api.livekit.StopEgressRequest;
 import org.jegress.api.livekit.UpdateStreamRequest;
 import org.jegress.api.plan.EgressIds;
 import org.jegress.api.plan.EgressPlan;
-import org.jegress.api.plan.EgressPlanner;
 import org.jegress.api.rpc.ListActiveEgressRequest;
 import org.jegress.api.rpc.ListActiveEgressResponse;
 import org.jegress.api.rpc.StartEgressRequest;
 import org.jegress.api.status.EgressStatusTracker;
 import org.jegress.api.status.EndReason;
 import org.jegress.pipeline.Egress;
+import org.jegress.pipeline.EgressOptions;
+import org.jegress.pipeline.JournalRecovery;
+import org.jegress.pipeline.UploadObserver;
+import org.jegress.server.handler.HandlerMain;
 import org.jegress.server.handler.HandlerProcess;
 import org.jegress.server.handler.ipc.HandlerCommand;
 import org.jegress.server.http.EgressMetrics;
@@ -182,6 +185,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         w.startRegistration = w.server.register(Method.START_EGRESS, config.clusterId(),
                 (ctx, req) -> w.affinity(req), (ctx, req) -> w.startEgress(req));
         w.replenishSpare();
+        w.recoverUploads(null);
         LOG.info("worker {} ({}) serving StartEgress{} on {} cores", w.nodeId, w.server.id(),
                 config.clusterId().isEmpty() ? "" : " for cluster " + config.clusterId(), w.admission.cores());
         return w;
@@ -302,8 +306,9 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         admission.accept(req);
         EgressPlan plan;
         try {
-            plan = new EgressPlanner(config, settings.clock(), settings.zone()).plan(req);
-            Egress.checkSupported(plan);
+            EgressOptions options = EgressOptions.defaults().withConfig(config).withZone(settings.zone());
+            plan = Egress.planner(options, settings.clock()).plan(req);
+            Egress.checkSupported(plan, options);
         } catch (RuntimeException e) {
             admission.aborted(req.getEgressId());
             throw e;
@@ -343,6 +348,13 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
             reporter.update(update);
             if (update.getStatus() != EgressStatus.EGRESS_STARTING) {
                 started.complete(null);
+            }
+        });
+        handler.onUpload(stat -> {
+            if (stat.getBackupWrite()) {
+                metrics.backupWrite(stat.getContentType());
+            } else {
+                metrics.upload(stat.getContentType(), stat.getStatus(), stat.getCustomEndpoint(), stat.getMillis());
             }
         });
         handler.exit().thenAccept(how -> {
@@ -431,6 +443,8 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
             // Upstream also stops accepting work after a 500; we keep serving, since one crashed handler
             // says nothing about the others, and the crash is visible in the handler results metric.
             LOG.error("{}: handler exited without a final state ({})", id, how);
+            // what it recorded or was uploading is in its journal: store it now
+            recoverUploads(id);
         }
         if (result == null) {
             result = HandlerResult.COMPLETED;
@@ -445,6 +459,36 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         if (shuttingDown && running.isEmpty()) {
             drained.complete(null);
         }
+    }
+
+    /**
+     * Stores what dead handlers left in their upload journals (all of them at start-up, one egress's after its
+     * handler died), in the background, counted in the upload metrics like any upload.
+     *
+     * @param egressId the egress whose handler died, or null for every journal
+     */
+    private void recoverUploads(String egressId) {
+        EgressOptions options = HandlerMain.options(config).withUploadObserver(new UploadObserver() {
+            @Override
+            public void uploaded(String contentType, String status, boolean customEndpoint, long millis) {
+                metrics.upload(contentType, status, customEndpoint, millis);
+            }
+
+            @Override
+            public void backupWritten(String contentType) {
+                metrics.backupWrite(contentType);
+            }
+        });
+        Thread t = new Thread(() -> {
+            List<JournalRecovery.Outcome> done = egressId == null ? JournalRecovery.recoverAll(options)
+                    : JournalRecovery.recover(egressId, options);
+            for (JournalRecovery.Outcome o : done) {
+                LOG.info("{}: recovered upload of {}: {} {}", o.egressId(), o.entry().objectPath(),
+                        o.entry().state(), o.entry().location() == null ? "" : o.entry().location());
+            }
+        }, "upload-recovery");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

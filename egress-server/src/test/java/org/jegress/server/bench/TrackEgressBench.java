@@ -24,7 +24,7 @@ import org.jegress.api.rpc.StartEgressRequest;
 import org.jegress.pipeline.Egress;
 import org.jegress.pipeline.EgressHandle;
 import org.jegress.pipeline.EgressOptions;
-import org.jegress.server.media.MediaProbe;
+import org.jegress.testsuite.media.MediaProbe;
 import org.jegress.sources.room.harness.LiveKitEnvironment;
 import org.jegress.sources.room.harness.LiveKitExtension;
 import org.jegress.sources.room.harness.LiveKitServer;

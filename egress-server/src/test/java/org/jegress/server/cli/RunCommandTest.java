@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.jegress.server.media.MediaProbe;
+import org.jegress.testsuite.media.MediaProbe;
 import org.jegress.server.web.LeftoverProcesses;
 import org.jegress.server.web.TestPages;
 import org.junit.jupiter.api.Tag;

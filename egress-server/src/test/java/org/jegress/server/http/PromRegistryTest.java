@@ -78,6 +78,27 @@ class PromRegistryTest {
     }
 
     @Test
+    void histogramsHaveCumulativeBucketsSumAndCount() throws Exception {
+        PromRegistry r = new PromRegistry();
+        double[] buckets = {10, 100, 1000};
+        r.observe("upload_ms", "Upload time", Map.of("type", "video/mp4"), buckets, 42);
+        r.observe("upload_ms", "Upload time", Map.of("type", "video/mp4"), buckets, 5);
+        r.observe("upload_ms", "Upload time", Map.of("type", "video/mp4"), buckets, 5000.5);
+        StringBuilder out = new StringBuilder();
+        r.writeTo(out);
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+                "# HELP upload_ms Upload time",
+                "# TYPE upload_ms histogram",
+                "upload_ms_bucket{le=\"10\",type=\"video/mp4\"} 1",
+                "upload_ms_bucket{le=\"100\",type=\"video/mp4\"} 2",
+                "upload_ms_bucket{le=\"1000\",type=\"video/mp4\"} 2",
+                "upload_ms_bucket{le=\"+Inf\",type=\"video/mp4\"} 3",
+                "upload_ms_sum{type=\"video/mp4\"} 5047.5",
+                "upload_ms_count{type=\"video/mp4\"} 3",
+                ""));
+    }
+
+    @Test
     void valueFormatting() {
         assertThat(PromRegistry.formatValue(0)).isEqualTo("0");
         assertThat(PromRegistry.formatValue(-3)).isEqualTo("-3");

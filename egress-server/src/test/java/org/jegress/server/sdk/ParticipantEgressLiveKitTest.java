@@ -10,10 +10,15 @@ import org.jegress.api.livekit.EgressInfo;
 import org.jegress.api.livekit.EgressStatus;
 import org.jegress.api.livekit.EncodedFileOutput;
 import org.jegress.api.livekit.ParticipantEgressRequest;
+import org.jegress.api.livekit.SegmentedFileOutput;
+import org.jegress.api.livekit.StreamInfo;
+import org.jegress.api.livekit.StreamOutput;
 import org.jegress.api.livekit.TrackCompositeEgressRequest;
-import org.jegress.server.media.AudioAnalysis;
-import org.jegress.server.media.AvMarks;
-import org.jegress.server.media.MediaProbe;
+import org.jegress.testsuite.media.AudioAnalysis;
+import org.jegress.testsuite.media.AvMarks;
+import org.jegress.testsuite.media.M3u8;
+import org.jegress.testsuite.media.MediaProbe;
+import org.jegress.testsuite.servers.RtmpServer;
 import org.jegress.sources.room.harness.LiveKitEnvironment;
 import org.jegress.sources.room.harness.LiveKitExtension;
 import org.jegress.sources.room.harness.LiveKitServer;
@@ -182,6 +187,39 @@ class ParticipantEgressLiveKitTest {
         assertThat(a.left().frequency()).as("screen-share audio, not the microphone: %s", a)
                 .isCloseTo(880, within(880 * 0.02));
         assertThat(a.left().steadyFraction(880)).as("only that tone: %s", a).isGreaterThan(0.9);
+    }
+
+    /** Upstream's Multi/ParticipantComposite, shortened: file, RTMP and HLS from one room encode. */
+    @Test
+    void participantToAFileAStreamAndSegmentsAtOnce(LiveKitEnvironment env) throws Exception {
+        String room = env.newRoom("multi");
+        TestPublisher frank = env.publisher(room, "frank");
+        frank.publishVideo("cam", "vp8");
+        frank.publishTone("mic", 523);
+        try (RtmpServer rtmp = RtmpServer.start(dir.resolve("nginx"))) {
+            RoomEgressFixture.Running r = egress.start(RoomEgressFixture.rpc(room).setParticipant(
+                    ParticipantEgressRequest.newBuilder().setRoomName(room).setIdentity("frank")
+                            .addFileOutputs(EncodedFileOutput.newBuilder().setFilepath("multi/{publisher_identity}"))
+                            .addStreamOutputs(StreamOutput.newBuilder().addUrls(rtmp.url("frank")))
+                            .addSegmentOutputs(SegmentedFileOutput.newBuilder().setFilenamePrefix("multi/hls/seg")
+                                    .setSegmentDuration(2))))
+                    .awaitActive();
+            Thread.sleep(6000);
+            EgressInfo info = r.stopAndWait();
+            assertThat(info.getStatus()).as("%s", info).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+            assertThat(MediaProbe.of(dir.resolve("multi/frank.mp4")).streams()).extracting(MediaProbe.Stream::codec)
+                    .containsExactlyInAnyOrder("h264", "aac");
+            Path flv = rtmp.recordings("frank").get(0);
+            assertThat(MediaProbe.of(flv).streams()).extracting(MediaProbe.Stream::codec)
+                    .containsExactlyInAnyOrder("h264", "aac");
+            assertThat(AudioAnalysis.of(flv, 1.0).left().frequency()).isCloseTo(523, within(523 * 0.02));
+            M3u8 playlist = M3u8.read(Path.of(info.getSegmentResults(0).getPlaylistLocation()));
+            assertThat(playlist.ended()).isTrue();
+            assertThat(playlist.entries().size()).isGreaterThanOrEqualTo(2);
+            assertThat(MediaProbe.of(Path.of(info.getSegmentResults(0).getPlaylistLocation())).video().orElseThrow()
+                    .codec()).isEqualTo("h264");
+            assertThat(info.getStreamResults(0).getStatus()).isEqualTo(StreamInfo.Status.FINISHED);
+        }
     }
 
     @Test

@@ -27,11 +27,16 @@ final class RoomEgressFixture {
     private final EgressOptions options;
 
     RoomEgressFixture(LiveKitEnvironment env, Path dir) {
+        this(env, dir, "");
+    }
+
+    /** @param extraYaml more worker config (storage endpoints, …) */
+    RoomEgressFixture(LiveKitEnvironment env, Path dir, String extraYaml) {
         String yaml = String.join("\n",
                 "api_key: " + LiveKitServer.API_KEY,
                 "api_secret: " + LiveKitServer.API_SECRET,
                 "ws_url: " + env.server().wsUrl(),
-                "");
+                "") + extraYaml;
         options = EgressOptions.defaults().withConfig(ConfigLoader.parse(yaml, Map.of())).withOutputDirectory(dir)
                 .withWorkRoot(dir.resolve("work"));
     }

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.jegress.server.media.AudioAnalysis;
-import org.jegress.server.media.MediaProbe;
+import org.jegress.testsuite.media.AudioAnalysis;
+import org.jegress.testsuite.media.MediaProbe;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -28,9 +28,9 @@ import org.jegress.api.livekit.WebEgressRequest;
 import org.jegress.pipeline.Egress;
 import org.jegress.pipeline.EgressHandle;
 import org.jegress.pipeline.EgressOptions;
-import org.jegress.server.media.AudioAnalysis;
-import org.jegress.server.media.MediaProbe;
-import org.jegress.server.media.Mp4Boxes;
+import org.jegress.testsuite.media.AudioAnalysis;
+import org.jegress.testsuite.media.MediaProbe;
+import org.jegress.testsuite.media.Mp4Boxes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -300,6 +300,38 @@ class WebEgressTest {
     // ------------------------------------------------------------------------------------------- helpers
 
     private record Recorded(EgressInfo info, List<EgressStatus> statuses, double recordedSeconds) {
+    }
+
+    /** Upstream's Multi/Web: a page to a file, HLS segments and thumbnails at once, from one encode. */
+    @Test
+    void recordsPageToAFileSegmentsAndImagesAtOnce() throws Exception {
+        WebEgressRequest req = WebEgressRequest.newBuilder()
+                .setUrl(pages.demo("tone=440"))
+                .addFileOutputs(EncodedFileOutput.newBuilder().setFilepath("multi/page.mp4"))
+                .addSegmentOutputs(org.jegress.api.livekit.SegmentedFileOutput.newBuilder()
+                        .setFilenamePrefix("multi/hls/page").setSegmentDuration(2))
+                .addImageOutputs(org.jegress.api.livekit.ImageOutput.newBuilder().setCaptureInterval(2)
+                        .setWidth(640).setHeight(360).setFilenamePrefix("multi/img/page"))
+                .build();
+        Recorded r = record(req, 6);
+
+        assertThat(r.info.getStatus()).as(r.info.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+        MediaProbe file = MediaProbe.of(dir.resolve("multi/page.mp4"));
+        assertThat(file.video().orElseThrow().codec()).isEqualTo("h264");
+        assertThat(file.audio().orElseThrow().codec()).isEqualTo("aac");
+        org.jegress.api.livekit.SegmentsInfo seg = r.info.getSegmentResults(0);
+        org.jegress.testsuite.media.M3u8 playlist = org.jegress.testsuite.media.M3u8.read(
+                Path.of(seg.getPlaylistLocation()));
+        assertThat(playlist.ended()).isTrue();
+        assertThat(playlist.entries().size()).isCloseTo((int) Math.ceil(seg.getDuration() / 2e9),
+                within(1));
+        MediaProbe hls = MediaProbe.of(Path.of(seg.getPlaylistLocation()));
+        assertThat(hls.video().orElseThrow().width()).isEqualTo(1280);
+        assertThat(hls.duration()).isCloseTo(file.duration(), within(1.0));
+        assertThat(r.info.getImageResults(0).getImageCount()).isBetween(2L, 5L);
+        assertThat(MediaProbe.of(dir.resolve("multi/img/page_00000.jpeg")).video().orElseThrow().width())
+                .isEqualTo(640);
+        assertAudible(dir.resolve("multi/page.mp4"), 440);
     }
 
     private static WebEgressRequest request(String url, String path, EncodedFileType type) {

@@ -14,7 +14,7 @@ import java.util.Locale;
 import org.jegress.api.livekit.EgressInfo;
 import org.jegress.api.livekit.EgressStatus;
 import org.jegress.server.livekit.LiveKitServer;
-import org.jegress.server.media.MediaProbe;
+import org.jegress.testsuite.media.MediaProbe;
 import org.jegress.server.psrpc.RedisServerExtension;
 import org.jegress.sources.room.harness.TestNamespace;
 import org.jegress.sources.room.harness.TestPublisher;

@@ -24,11 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.freedesktop.gstreamer.Bin;
 import org.freedesktop.gstreamer.GhostPad;
 import org.freedesktop.gstreamer.Gst;
-import org.freedesktop.gstreamer.Pad;
 import org.jegress.api.error.EgressException;
 import org.jegress.api.error.ErrorCode;
 import org.jegress.api.plan.WebSocketPlan;
 import org.jegress.pipeline.gst.GstRuntime;
+import org.jegress.pipeline.gst.EosWatch;
+import org.jegress.pipeline.spi.MediaPads;
 import org.jegress.pipeline.spi.OutputSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,8 @@ final class WebSocketSink implements OutputSink {
     private volatile Socket socket;
     private volatile boolean closed;
     private Thread reader;
+    /** EOS at the socket sink: everything was handed to the socket. Held for as long as the output lives. */
+    private final EosWatch eos;
 
     WebSocketSink(WebSocketPlan plan) {
         GstRuntime.ensureInitialized();
@@ -80,7 +83,8 @@ final class WebSocketSink implements OutputSink {
                 + " max-size-time=2000000000 ! tcpclientsink name=socket sync=false async=false host=127.0.0.1 port="
                 + server.getLocalPort(), false);
         bin.setName("websocket");
-        bin.addPad(new GhostPad("audio", bin.getElementByName("ws_in").getStaticPad("sink")));
+        bin.addPad(new GhostPad(MediaPads.RAW_AUDIO, bin.getElementByName("ws_in").getStaticPad("sink")));
+        eos = EosWatch.on(bin.getElementByName("socket").getStaticPad("sink"));
         http = HttpClient.newBuilder().connectTimeout(DIAL_TIMEOUT).build();
         pinger = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "websocket-ping");
@@ -100,13 +104,8 @@ final class WebSocketSink implements OutputSink {
     }
 
     @Override
-    public Pad sinkPad() {
-        return bin.getElementByName("socket").getStaticPad("sink");
-    }
-
-    @Override
-    public boolean rawAudio() {
-        return true;
+    public CompletableFuture<Void> finished() {
+        return eos.eos();
     }
 
     /** Dials the server; a failure is the request's problem (invalid argument), as upstream. */

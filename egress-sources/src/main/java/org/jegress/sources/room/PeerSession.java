@@ -25,6 +25,7 @@ import org.freedesktop.gstreamer.webrtc.WebRTCPeerConnectionState;
 import org.freedesktop.gstreamer.webrtc.WebRTCSDPType;
 import org.freedesktop.gstreamer.webrtc.WebRTCSessionDescription;
 import org.jegress.sources.room.proto.ICEServer;
+import org.jegress.pipeline.gst.GstNatives;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -54,6 +54,7 @@ import org.jegress.sources.room.proto.SignalTarget;
 import org.jegress.sources.room.proto.TrackInfo;
 import org.jegress.sources.room.proto.TrickleRequest;
 import org.jegress.sources.room.proto.UpdateSubscription;
+import org.jegress.pipeline.gst.GstNatives;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -20,6 +20,7 @@ import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.event.EOSEvent;
 import org.freedesktop.gstreamer.event.Event;
+import org.jegress.pipeline.gst.GstNatives;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

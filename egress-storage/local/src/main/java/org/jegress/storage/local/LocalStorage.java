@@ -15,17 +15,15 @@ import org.jegress.api.storage.UploaderProvider;
 /**
  * Stores outputs on local disk. Relative storage paths resolve against the output directory; absolute ones are
  * used as given (the {@code /out/recording.mp4} pattern of the upstream docs). The planner has already stripped
- * leading {@code ../}, so a relative path cannot leave the output directory. {@code storage.prefix} is prepended
- * like for any other storage.
+ * leading {@code ../}, so a relative path cannot leave the output directory. The object paths it gets already carry
+ * {@code storage.prefix}, joined like for any other storage.
  */
 public final class LocalStorage implements Uploader {
 
     private final Path root;
-    private final String prefix;
 
-    public LocalStorage(Path outputDirectory, String prefix) {
+    public LocalStorage(Path outputDirectory) {
         this.root = outputDirectory.toAbsolutePath().normalize();
-        this.prefix = prefix == null ? "" : prefix;
     }
 
     /** Local files are written where they belong, so a crash leaves the partial recording at its final path. */
@@ -51,11 +49,11 @@ public final class LocalStorage implements Uploader {
 
     @Override
     public String provider() {
-        return "local";
+        return "Local";
     }
 
     private Path resolve(String storagePath) {
-        Path p = Path.of(prefix + storagePath);
+        Path p = Path.of(storagePath);
         return (p.isAbsolute() ? p : root.resolve(p)).normalize();
     }
 
@@ -69,7 +67,7 @@ public final class LocalStorage implements Uploader {
 
         @Override
         public Uploader create(StorageTarget target, Path outputDirectory) {
-            return new LocalStorage(outputDirectory, target.prefix());
+            return new LocalStorage(outputDirectory);
         }
     }
 }

@@ -1,2 +1,0 @@
-/** Test tools that judge recordings by decoding them (ffprobe, ffmpeg). */
-package org.jegress.server.media;

@@ -1,0 +1,2 @@
+/** Azure Blob storage for finished outputs. */
+package org.jegress.storage.azure;

@@ -1,0 +1,2 @@
+/** Google Cloud Storage for finished outputs. */
+package org.jegress.storage.gcs;

@@ -1,0 +1,2 @@
+/** Alibaba Cloud OSS storage for finished outputs. */
+package org.jegress.storage.oss;
