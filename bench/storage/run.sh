@@ -41,9 +41,9 @@ for r in $(seq "$ROUNDS"); do
     PID=$!
     HEAP=0
     while kill -0 $PID 2>/dev/null; do
-      h=$(jstat -gc $PID 2>/dev/null | awk 'NR==2 {printf "%d", ($3+$4+$6+$8)/1024}')
+      h=$(jstat -gc $PID 2>/dev/null | awk 'NR==2 {printf "%d", ($3+$4+$6+$8)/1024}' || true)
       [[ -n "$h" && "$h" -gt "$HEAP" ]] && HEAP=$h
-      HWM=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$PID/status 2>/dev/null || echo "$HWM")
+      HWM=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$PID/status 2>/dev/null || echo "${HWM:-}")
       sleep 0.5
     done
     wait $PID

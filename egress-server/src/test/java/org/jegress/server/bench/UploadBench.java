@@ -50,14 +50,20 @@ public final class UploadBench {
             make(file, Long.parseLong(args[2]));
             return;
         }
-        long t0 = System.nanoTime();
+        long size = Files.size(file);
+        long t0;
         if (mode.equals("sdk")) {
+            t0 = System.nanoTime();
             sdk(file, endpoint, bucket, key);
         } else {
-            egress(file, endpoint, bucket, key, work);
+            // a stored recovery deletes its local file: hand it a link to the test file
+            Files.createDirectories(work);
+            Path link = Files.createLink(work.resolve("upload.bin"), file);
+            t0 = System.nanoTime();
+            egress(link, endpoint, bucket, key, work);
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("%.3f %d%n", s, Files.size(file));
+        System.out.printf("%.3f %d%n", s, size);
     }
 
     private static void make(Path file, long bytes) throws Exception {
