@@ -61,7 +61,7 @@ class RoomWorkerIntegrationTest {
     }
 
     private static TestPublisher publisher(String room, String identity) throws Exception {
-        Path node = Paths.get(System.getProperty("jegress.test.node", "../egress-sources/src/test/node"));
+        Path node = Paths.get(System.getProperty("jegress.test.node", "../egress-sources/room/src/test/node"));
         return TestPublisher.start(ns, livekit.wsUrl(), LiveKitServer.participantToken(room, identity), node,
                 sockets, dir.resolve("publisher-" + room + "-" + identity + ".log"), identity);
     }

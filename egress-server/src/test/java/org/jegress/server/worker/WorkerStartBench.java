@@ -55,7 +55,7 @@ class WorkerStartBench {
         try (LiveKitServer livekit = LiveKitServer.start("127.0.0.1:" + REDIS.port(), dir, ns.serverIp())) {
             WorkerIntegrationTest.livekit = livekit;
             Path sockets = Files.createTempDirectory("jeg-b");
-            Path node = Paths.get(System.getProperty("jegress.test.node", "../egress-sources/src/test/node"));
+            Path node = Paths.get(System.getProperty("jegress.test.node", "../egress-sources/room/src/test/node"));
             String room = "worker-bench";
             try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("worker"),
                     String.join("\n", "  track_cpu_cost: 0.1"), classPath);

@@ -44,7 +44,7 @@ public final class LiveKitExtension implements BeforeAllCallback, AfterAllCallba
     public void beforeAll(ExtensionContext context) throws Exception {
         TestNamespace ns = TestNamespace.current();
         Assumptions.assumeTrue(ns != null, "not inside a test network namespace: run through the 'livekit' surefire "
-                + "execution (mvn -pl egress-sources test), which starts the JVM via src/test/resources/room/netns-jvm/bin/java");
+                + "execution (mvn -pl egress-sources/room test), which starts the JVM via src/test/resources/room/netns-jvm/bin/java");
         Path module = Paths.get(System.getProperty("basedir", "")).toAbsolutePath();
         // the publisher script lives with this harness; other modules reusing it point here with jegress.test.node
         String nodeProp = System.getProperty("jegress.test.node", "");
