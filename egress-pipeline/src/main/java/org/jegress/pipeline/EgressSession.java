@@ -378,7 +378,12 @@ final class EgressSession implements EgressHandle, SessionOutputs.Session {
             }
         }
         if (!stopRequested.isDone()) {
-            // The page ended (or failed) before it ever signalled start.
+            Throwable failed = source.endSignal().isCompletedExceptionally() ? causeOf(source.endSignal()) : null;
+            if (failed != null) {
+                // The source failed before it started (a template error, a crashed page): that is the reason.
+                throw asEgress(failed);
+            }
+            // The page ended before it ever signalled start.
             stop(EndReason.SOURCE_CLOSED);
         }
         return false;

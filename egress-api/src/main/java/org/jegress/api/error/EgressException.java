@@ -33,8 +33,8 @@ public class EgressException extends RuntimeException {
     }
 
     /** "&lt;feature&gt; is not yet supported" (invalid_argument). */
-    public static EgressException notSupported(String feature) {
-        return new EgressException(ErrorCode.INVALID_ARGUMENT, feature + " is not yet supported");
+    public static NotSupportedException notSupported(String feature) {
+        return new NotSupportedException(feature);
     }
 
     /** "format &lt;format&gt; incompatible with codec &lt;codec&gt;" (invalid_argument). */

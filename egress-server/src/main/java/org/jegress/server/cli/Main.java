@@ -33,7 +33,7 @@ import org.jegress.api.status.EndReason;
 import org.jegress.pipeline.Egress;
 import org.jegress.pipeline.EgressHandle;
 import org.jegress.pipeline.EgressOptions;
-import org.jegress.server.templates.TemplateServer;
+import org.jegress.sources.web.TemplateServer;
 
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -124,8 +124,28 @@ public final class Main {
         String json = read(requestFile);
         StartEgressRequest request = RequestFiles.parse(type, json, EgressIds.newEgressId());
         EgressOptions options = options(f.value("--config"), f.value("--output-dir"));
-        EgressHandle handle = Egress.start(request, options);
-        return supervise(handle, duration(f.value("--duration")));
+        try (TemplateServer templates = templatesFor(request, options)) {
+            EgressHandle handle = Egress.start(request, options);
+            return supervise(handle, duration(f.value("--duration")));
+        }
+    }
+
+    /**
+     * A room composite run on its own serves the built-in templates on {@code template_port}, as the worker does
+     * (null when the port is off or taken, e.g. by a worker on this host serving the same templates).
+     */
+    private TemplateServer templatesFor(StartEgressRequest request, EgressOptions options) {
+        int port = options.config().templatePort();
+        boolean template = request.hasRoomComposite() || (request.hasEgress() && request.getEgress().hasTemplate());
+        if (!template || port <= 0) {
+            return null;
+        }
+        try {
+            return TemplateServer.start(port);
+        } catch (IOException e) {
+            err.println("egress: template server: port " + port + ": " + e.getMessage());
+            return null;
+        }
     }
 
     // ------------------------------------------------------------------------------------------- demo

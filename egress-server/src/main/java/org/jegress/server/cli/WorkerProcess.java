@@ -11,9 +11,17 @@ import org.jegress.server.handler.HandlerProcess;
 import org.jegress.server.http.HealthEndpoint;
 import org.jegress.server.http.MetricsEndpoint;
 import org.jegress.server.worker.EgressWorker;
+import org.jegress.sources.web.TemplateServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Everything {@code egress server} runs: the worker plus its health and Prometheus endpoints. */
+/**
+ * Everything {@code egress server} runs: the worker plus its health and Prometheus endpoints and the template server
+ * the room-composite handlers' Chromium loads the default templates from.
+ */
 final class WorkerProcess {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
 
     /**
      * Handler JVMs: a small heap and serial GC (one egress per process; media lives in GStreamer, not the Java
@@ -28,11 +36,14 @@ final class WorkerProcess {
     private final EgressWorker worker;
     private final Optional<HealthEndpoint> health;
     private final Optional<MetricsEndpoint> metrics;
+    private final Optional<TemplateServer> templates;
 
-    private WorkerProcess(EgressWorker worker, Optional<HealthEndpoint> health, Optional<MetricsEndpoint> metrics) {
+    private WorkerProcess(EgressWorker worker, Optional<HealthEndpoint> health, Optional<MetricsEndpoint> metrics,
+            Optional<TemplateServer> templates) {
         this.worker = worker;
         this.health = health;
         this.metrics = metrics;
+        this.templates = templates;
     }
 
     static WorkerProcess start(EgressConfig config, String yaml) {
@@ -53,7 +64,23 @@ final class WorkerProcess {
                 });
         Optional<MetricsEndpoint> metrics = MetricsEndpoint.startIfEnabled(config.prometheusPort(),
                 w.metrics().registry());
-        return new WorkerProcess(w, health, metrics);
+        return new WorkerProcess(w, health, metrics, templates(config.templatePort()));
+    }
+
+    /** The built-in templates on {@code template_port} (0 = off); a port taken by another process is only logged. */
+    private static Optional<TemplateServer> templates(int port) {
+        if (port <= 0) {
+            return Optional.empty();
+        }
+        try {
+            TemplateServer t = TemplateServer.start(port);
+            LOG.info("templates served on {}", t.baseUrl());
+            return Optional.of(t);
+        } catch (java.io.IOException e) {
+            LOG.warn("template server: cannot listen on port {}: {}; room composites need template_base or "
+                    + "custom_base_url to reach a template", port, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Completes when the worker shut down by itself or was asked to. */
@@ -74,5 +101,6 @@ final class WorkerProcess {
     private void close() {
         health.ifPresent(HealthEndpoint::close);
         metrics.ifPresent(MetricsEndpoint::close);
+        templates.ifPresent(TemplateServer::close);
     }
 }

@@ -17,6 +17,7 @@ import org.jegress.api.admission.HandlerResult;
 import org.jegress.api.config.EgressConfig;
 import org.jegress.api.error.EgressException;
 import org.jegress.api.error.ErrorCode;
+import org.jegress.api.error.NotSupportedException;
 import org.jegress.api.livekit.EgressInfo;
 import org.jegress.api.livekit.EgressStatus;
 import org.jegress.api.livekit.StopEgressRequest;
@@ -290,10 +291,26 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
 
     // ------------------------------------------------------------------------------------------- EgressInternal
 
-    /** −1 (no bid) when draining, unhealthy or full; 0.5 when idle; 1.0 when busy but with room (upstream). */
+    /**
+     * −1 (no bid) when draining, unhealthy or full; 0.5 when idle; 1.0 when busy but with room (upstream). Never a
+     * bid for what this build cannot run (another worker on the bus may): bad input still gets a bid, so that its
+     * error reaches the caller.
+     */
     private float affinity(StartEgressRequest req) {
         admission.setDisabled(isDisabled());
-        return admission.bid(req);
+        float bid = admission.bid(req);
+        if (bid > 0) {
+            try {
+                EgressOptions options = EgressOptions.defaults().withConfig(config).withZone(settings.zone());
+                Egress.checkSupported(Egress.planner(options, settings.clock()).plan(req), options);
+            } catch (NotSupportedException e) {
+                LOG.info("{}: no bid: {}", req.getEgressId(), e.getMessage());
+                return -1;
+            } catch (RuntimeException e) {
+                // invalid: claimed, and the start reports it
+            }
+        }
+        return bid;
     }
 
     private EgressInfo startEgress(StartEgressRequest req) throws InterruptedException {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.jegress.testsuite.servers.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,12 +65,15 @@ class MainTest {
     }
 
     @Test
-    void typesNotBuiltYetSaySo() throws Exception {
-        Path config = file("config.yaml", "api_key: devkey\napi_secret: secret\nws_url: ws://127.0.0.1:7880\n");
-        Path rc = file("rc.json", "{\"room_name\": \"r\", \"layout\": \"grid\", \"file_outputs\": [{}]}");
-        assertThat(run(Map.of(), "run", "--type", "room-composite", rc.toString(), "--config", config.toString()))
-                .isEqualTo(2);
-        assertThat(err()).contains("room_composite egress is not yet supported");
+    void roomCompositeWithoutAServerFailsWithTheTemplatesError() throws Exception {
+        // the built-in template is served on template_port, Chromium loads it, and it cannot join the room
+        Path config = file("config.yaml", "api_key: devkey\napi_secret: secret\nws_url: ws://127.0.0.1:9\n"
+                + "template_port: " + Ports.freeTcp() + "\n");
+        Path rc = file("rc.json", "{\"room_name\": \"r\", \"layout\": \"grid\", \"file_outputs\": "
+                + "[{\"filepath\": \"rc.mp4\"}]}");
+        assertThat(run(Map.of(), "run", "--type", "room-composite", rc.toString(), "--config", config.toString(),
+                "--output-dir", dir.resolve("out").toString())).isEqualTo(1);
+        assertThat(err()).contains("EGRESS_FAILED").contains("template error: could not connect to the room");
     }
 
     @Test
@@ -83,12 +87,13 @@ class MainTest {
 
     @Test
     void configFromEnvironmentBodyIsUsedAndItsWarningsShown() throws Exception {
-        Path rc = file("rc.json", "{\"room_name\": \"r\", \"file_outputs\": [{}]}");
+        Path rc = file("rc.json", "{\"room_name\": \"r\", \"audio_only\": true, \"video_only\": true, "
+                + "\"file_outputs\": [{}]}");
         Map<String, String> env = Map.of("EGRESS_CONFIG_BODY", "log_level: debug\nws_url: ws://127.0.0.1:7880\n",
                 "LIVEKIT_API_KEY", "devkey", "LIVEKIT_API_SECRET", "secret");
         assertThat(run(env, "run", "--type", "room-composite", rc.toString())).isEqualTo(2);
         assertThat(err()).contains("config: log_level is deprecated")
-                .contains("room_composite egress is not yet supported");
+                .contains("request has missing or invalid field: audio_only and video_only");
     }
 
     @Test

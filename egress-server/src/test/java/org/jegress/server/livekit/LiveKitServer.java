@@ -210,9 +210,24 @@ public final class LiveKitServer implements AutoCloseable {
 
     /** Calls {@code livekit.Egress/<method>} with a JSON body and parses the JSON answer into {@code into}. */
     public <T extends Message> T call(String method, String jsonBody, Message.Builder into) {
+        return call("livekit.Egress", method, jsonBody, into);
+    }
+
+    /** {@code livekit.RoomService/CreateRoom} with a JSON body (e.g. an {@code egress.room} auto egress). */
+    public void createRoom(String jsonBody) {
+        call("livekit.RoomService", "CreateRoom", jsonBody, com.google.protobuf.Struct.newBuilder());
+    }
+
+    /** {@code livekit.Egress/UpdateLayout}: livekit-server passes the layout to the recorder through its metadata. */
+    public EgressInfo updateLayout(String egressId, String layout) {
+        return egress("UpdateLayout", "{\"egress_id\": \"" + egressId + "\", \"layout\": \"" + layout + "\"}");
+    }
+
+    /** Calls {@code <service>/<method>} over Twirp with a JSON body and parses the JSON answer into {@code into}. */
+    public <T extends Message> T call(String service, String method, String jsonBody, Message.Builder into) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                    URI.create(url() + "/twirp/livekit.Egress/" + method))
+                    URI.create(url() + "/twirp/" + service + "/" + method))
                     .header("Authorization", "Bearer " + adminToken())
                     .header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(60))

@@ -94,7 +94,9 @@ final class ChromiumBrowser implements AutoCloseable {
 
     /**
      * The upstream flag set (puppeteer-like defaults, kiosk, autoplay without a gesture, sRGB), plus the switches
-     * that stop Chromium from phoning home, which on a closed network only produces refused connections.
+     * that stop Chromium from phoning home, which on a closed network only produces refused connections. WebRTC
+     * host candidates carry real addresses rather than mDNS names: a recorder is no one's privacy to protect, and a
+     * closed network (a private cluster, a test namespace) has no mDNS to resolve them.
      */
     static List<String> flags(int width, int height, EgressConfig config) {
         List<String> f = new ArrayList<>(List.of(
@@ -112,7 +114,7 @@ final class ChromiumBrowser implements AutoCloseable {
                 "--disable-dev-shm-usage",
                 "--disable-extensions",
                 "--disable-features=AudioServiceOutOfProcess,site-per-process,Translate,TranslateUI,"
-                        + "BlinkGenPropertyTrees,MediaRouter,OptimizationHints",
+                        + "BlinkGenPropertyTrees,MediaRouter,OptimizationHints,WebRtcHideLocalIpsWithMdns",
                 "--disable-hang-monitor",
                 "--disable-ipc-flooding-protection",
                 "--disable-popup-blocking",
@@ -296,7 +298,7 @@ final class ChromiumBrowser implements AutoCloseable {
                 throw EgressException.pageLoadError(text == null || text.isEmpty()
                         ? String.valueOf(r.getResponse().getStatus()) : text);
             }
-            String error = evaluateString("(document.querySelector('div.error') || {}).innerText || ''");
+            String error = templateError();
             if (!error.isEmpty()) {
                 throw EgressException.templateError(error);
             }
@@ -313,6 +315,11 @@ final class ChromiumBrowser implements AutoCloseable {
             loadListener.unsubscribe();
             responseListener.unsubscribe();
         }
+    }
+
+    /** The text of the page's {@code div.error} (upstream's template error element), or "" if it has none. */
+    String templateError() {
+        return evaluateString("(document.querySelector('div.error') || {}).innerText || ''");
     }
 
     private String evaluateString(String expression) {

@@ -1,5 +1,7 @@
 package org.jegress.sources.web;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 import org.freedesktop.gstreamer.Bin;
@@ -10,6 +12,7 @@ import org.freedesktop.gstreamer.event.EOSEvent;
 import org.jegress.api.error.EgressException;
 import org.jegress.api.livekit.AudioChannel;
 import org.jegress.api.plan.EgressPlan;
+import org.jegress.api.plan.RequestType;
 import org.jegress.pipeline.gst.GstDescription;
 import org.jegress.pipeline.gst.GstRuntime;
 import org.jegress.pipeline.spi.MediaSource;
@@ -20,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records a web page: Xvfb sized from the encoding, a private PulseAudio server, Chromium in kiosk mode;
- * GStreamer captures the display with ximagesrc and the null sink's monitor with pulsesrc.
+ * GStreamer captures the display with ximagesrc and the null sink's monitor with pulsesrc. A room composite is the
+ * same with the template's URL: {@code <base>?layout=&url=&token=}, the recorder's token and the room's WebSocket
+ * URL in the query (upstream's template contract), and a template error shown while it waits for media ends it.
  */
 final class WebSource implements MediaSource {
 
@@ -64,9 +69,56 @@ final class WebSource implements MediaSource {
         chrome.ended().whenComplete((v, e) -> complete(e));
         display.onExit().thenRun(() -> complete(EgressException.internal("X display exited unexpectedly", null)));
         pulse.onExit().thenRun(() -> complete(EgressException.internal("pulse server exited unexpectedly", null)));
-        chrome.navigate(plan.web().url());
+        chrome.navigate(pageUrl(plan));
+        if (plan.requestType() != RequestType.WEB) {
+            watchForTemplateErrors();
+        }
         LOG.info("{}: page loaded on {} (launch {} ms, load {} ms)", plan.egressId(), display.display(),
                 (launched - t0) / 1_000_000, (System.nanoTime() - launched) / 1_000_000);
+    }
+
+    /** The page Chromium opens: the web egress's URL, or the template with upstream's query parameters. */
+    static String pageUrl(EgressPlan plan) {
+        if (plan.requestType() == RequestType.WEB) {
+            return plan.web().url();
+        }
+        String base = plan.web().url();
+        String query = "layout=" + encode(plan.web().layout()) + "&url=" + encode(plan.room().wsUrl())
+                + "&token=" + encode(plan.room().token());
+        int fragment = base.indexOf('#');
+        String head = fragment < 0 ? base : base.substring(0, fragment);
+        String tail = fragment < 0 ? "" : base.substring(fragment);
+        return head + (head.contains("?") ? "&" : "?") + query + tail;
+    }
+
+    private static String encode(String v) {
+        return URLEncoder.encode(v, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A template shows a {@code div.error} when it cannot join (bad token, room refused): checked every half second
+     * until it signals start, so such a composite fails with the template's message instead of waiting forever.
+     */
+    private void watchForTemplateErrors() {
+        Thread t = new Thread(() -> {
+            try {
+                while (!closed && !start.isDone() && !end.isDone()) {
+                    String error = chrome.templateError();
+                    if (!error.isEmpty()) {
+                        LOG.warn("{}: template error: {}", plan.egressId(), error);
+                        complete(EgressException.templateError(error));
+                        return;
+                    }
+                    Thread.sleep(500);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.debug("{}: template error watch: {}", plan.egressId(), e.toString());
+            }
+        }, "template-watch-" + plan.egressId());
+        t.setDaemon(true);
+        t.start();
     }
 
     private static VirtualDisplay awaitDisplay(CompletableFuture<VirtualDisplay> x) throws InterruptedException {
@@ -156,7 +208,9 @@ final class WebSource implements MediaSource {
 
     @Override
     public String describe() {
-        return "web page " + plan.web().url();
+        return plan.requestType() == RequestType.WEB ? "web page " + plan.web().url()
+                : "room " + plan.room().roomName() + " through template " + plan.web().url()
+                        + (plan.web().layout().isEmpty() ? "" : " (" + plan.web().layout() + ")");
     }
 
     @Override

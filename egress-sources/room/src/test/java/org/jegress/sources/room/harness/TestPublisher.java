@@ -144,6 +144,13 @@ public final class TestPublisher implements AutoCloseable {
                 "source", "screen_share", "colour", List.of(r, g, b))).path("sid").asText();
     }
 
+    /** Publishes a camera track of one fixed colour (a thin white bar sweeps across it); returns the track SID. */
+    public String publishCamera(String name, String codec, int width, int height, int r, int g, int b)
+            throws IOException {
+        return command(cmd("publishVideo", "name", name, "codec", codec, "width", width, "height", height, "fps", 15,
+                "colour", List.of(r, g, b))).path("sid").asText();
+    }
+
     /** Publishes a camera track ("vp8" or "h264"); returns the track SID. */
     public String publishVideo(String name, String codec) throws IOException {
         return command(cmd("publishVideo", "name", name, "codec", codec, "width", 320, "height", 240, "fps", 15))

@@ -1,4 +1,4 @@
-package org.jegress.server.templates;
+package org.jegress.sources.web;
 
 import java.io.IOException;
 import java.io.InputStream;
