@@ -128,6 +128,24 @@ class WorkerIntegrationTest {
     }
 
     @Test
+    void aWorkerNeverClaimsWhatItCannotRun() throws Exception {
+        // this worker's build has no OSS uploader: it must leave an OSS upload to another worker (here none), not
+        // claim it and fail it
+        String withoutOss = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !e.contains("egress-storage/oss") && !e.contains("egress-storage-oss")
+                        && !e.contains("aliyun-sdk-oss"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("no-oss"), "", withoutOss)) {
+            assertThatThrownBy(() -> livekit.egress("StartWebEgress", "{\"url\": \"" + pages.demo("")
+                    + "\", \"file_outputs\": [{\"filepath\": \"x.mp4\", \"aliOSS\": {\"access_key\": \"k\", "
+                    + "\"secret\": \"s\", \"endpoint\": \"http://127.0.0.1:9\", \"bucket\": \"b\"}}]}"))
+                    .hasMessageContaining("no response from servers");
+            assertThat(worker.log()).anyMatch(l -> l.contains("no bid: alioss upload is not yet supported"));
+            assertThat(livekit.list(true)).isEmpty();
+        }
+    }
+
+    @Test
     void invalidRequestIsRefusedWithTheUpstreamMessage() throws Exception {
         try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("w3"), "")) {
             assertThatThrownBy(() -> livekit.egress("StartWebEgress", "{\"url\": \"file:///etc/passwd\", "

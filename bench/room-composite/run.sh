@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# What a 3-participant 720p30 room composite costs per recorded second, and StartRoomCompositeEgress → ACTIVE through
+# livekit-server and the worker (RoomCompositeBench, inside the livekit tests' network namespace).
+#   bench/room-composite/run.sh [window-seconds] [rounds]      (defaults: 20 s, 3 rounds)
+# Output: a table on stdout and egress-server/target/room-composite-bench.md
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+"$ROOT/scripts/setup" test >/dev/null
+cd "$ROOT"
+mvn -B -q install -DskipTests -Dmdep.analyze.skip >/dev/null
+exec mvn -B -pl egress-server surefire:test@bench -Dbench.skip=false -Dmdep.analyze.skip \
+  -Dtest=RoomCompositeBench -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dbench.window.seconds="${1:-20}" -Dbench.rounds="${2:-3}" \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn

@@ -1,0 +1,118 @@
+package org.jegress.server.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.jegress.api.livekit.EgressInfo;
+import org.jegress.api.livekit.EgressStatus;
+import org.jegress.server.livekit.LiveKitServer;
+import org.jegress.server.psrpc.RedisServerExtension;
+import org.jegress.server.stats.ProcessTree;
+import org.jegress.sources.room.harness.TestNamespace;
+import org.jegress.sources.room.harness.TestPublisher;
+import org.jegress.testsuite.media.MediaProbe;
+import org.jegress.testsuite.servers.Ports;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What a room composite costs and how fast it starts, through the drop-in path: three {@code @livekit/rtc-node}
+ * publishers (a 320x180 VP8 camera of one colour and an Opus tone each) in a room, {@code StartRoomCompositeEgress}
+ * (grid, default preset: 1280x720 at 30 fps, H.264 + AAC to MP4) on livekit-server's API → the worker's warm handler
+ * → Chromium on the built-in template → ACTIVE in {@code ListEgress} (polled every 20 ms). Then the CPU of the
+ * worker's whole process tree (handler JVM with GStreamer, Chromium, Xvfb, PulseAudio; the idle worker and its spare
+ * handler measured before and subtracted) over a steady window, per recorded second.
+ *
+ * <p>Run with {@code bench/room-composite/run.sh}; not part of the test suite.
+ */
+@Tag("bench")
+class RoomCompositeBench {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @Test
+    void threeParticipantComposite() throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        long window = Long.getLong("bench.window.seconds", 20);
+        TestNamespace ns = TestNamespace.current();
+        assertThat(ns).as("inside a test network namespace (the bench surefire execution)").isNotNull();
+        Path root = Paths.get(System.getProperty("jegress.root", "..")).toAbsolutePath().normalize();
+        Path dir = root.resolve("egress-server/target/room-it/RoomCompositeBench");
+        Files.createDirectories(dir);
+        StringBuilder report = new StringBuilder(
+                "| round | StartRoomCompositeEgress → ACTIVE ms | composite cores (CPU s per recorded s) | "
+                        + "composite RSS MB | file s |\n|---|---|---|---|---|\n");
+        try (LiveKitServer livekit = LiveKitServer.start("127.0.0.1:" + REDIS.port(), dir, ns.serverIp())) {
+            WorkerIntegrationTest.livekit = livekit;
+            Path sockets = Files.createTempDirectory("jeg-rcb");
+            Path node = Paths.get(System.getProperty("jegress.test.node", "../egress-sources/room/src/test/node"));
+            String room = "composite-bench";
+            List<TestPublisher> publishers = new ArrayList<>();
+            try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("worker"), String.join("\n",
+                    "  room_composite_cpu_cost: 0.5", "template_port: " + Ports.freeTcp()))) {
+                int[][] colours = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}};
+                for (int i = 0; i < 3; i++) {
+                    TestPublisher p = TestPublisher.start(ns, livekit.wsUrl(),
+                            LiveKitServer.participantToken(room, "p" + i), node, sockets,
+                            dir.resolve("publisher-" + i + ".log"), "p" + i);
+                    publishers.add(p);
+                    p.publishCamera("cam", "vp8", 320, 180, colours[i][0], colours[i][1], colours[i][2]);
+                    p.publishTone("mic", 350 + 200 * i);
+                }
+                ProcessTree tree = new ProcessTree(worker.pid());
+                for (int r = 1; r <= rounds; r++) {
+                    worker.awaitLog("spare handler warmed up", 60_000);
+                    Thread.sleep(3000);
+                    tree.sample();
+                    Thread.sleep(5000);
+                    double idle = tree.sample().cpuCores();
+                    long idleRss = tree.sample().rssBytes();
+
+                    long t0 = System.nanoTime();
+                    EgressInfo started = livekit.egress("StartRoomCompositeEgress", "{\"room_name\": \"" + room
+                            + "\", \"layout\": \"grid\", \"file_outputs\": [{\"filepath\": \"bench/" + r + "\"}]}");
+                    String id = started.getEgressId();
+                    long ms = awaitActive(livekit, id, t0);
+                    Thread.sleep(3000);
+                    tree.sample();
+                    Thread.sleep(window * 1000);
+                    ProcessTree.Usage u = tree.sample();
+                    livekit.stop(id);
+                    EgressInfo done = WorkerIntegrationTest.await(id,
+                            i -> i.getStatus() == EgressStatus.EGRESS_COMPLETE, java.time.Duration.ofSeconds(60));
+                    double seconds = MediaProbe.of(Path.of(done.getFileResults(0).getLocation())).duration();
+                    String line = String.format(Locale.ROOT, "| %d | %d | %.2f | %d | %.1f |%n", r, ms,
+                            u.cpuCores() - idle, (u.rssBytes() - idleRss) / 1_000_000, seconds);
+                    System.out.print(line);
+                    report.append(line);
+                    worker.awaitLog("spare handler warmed up", 60_000);
+                }
+            } finally {
+                for (TestPublisher p : publishers) {
+                    p.close();
+                }
+            }
+        }
+        Files.writeString(root.resolve("egress-server/target/room-composite-bench.md"), report.toString());
+        System.out.println(report);
+    }
+
+    private static long awaitActive(LiveKitServer livekit, String id, long t0) throws InterruptedException {
+        long deadline = t0 + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (livekit.get(id).getStatus() == EgressStatus.EGRESS_ACTIVE) {
+                return (System.nanoTime() - t0) / 1_000_000;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("egress " + id + " never became ACTIVE");
+    }
+}
