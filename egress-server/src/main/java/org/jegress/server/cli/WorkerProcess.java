@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.jegress.api.config.EgressConfig;
 import org.jegress.api.rpc.StartEgressRequest;
 import org.jegress.server.handler.HandlerProcess;
+import org.jegress.server.http.DebugEndpoint;
 import org.jegress.server.http.HealthEndpoint;
 import org.jegress.server.http.MetricsEndpoint;
 import org.jegress.server.worker.EgressWorker;
@@ -16,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything {@code egress server} runs: the worker plus its health and Prometheus endpoints and the template server
+ * Everything {@code egress server} runs: the worker plus its health, Prometheus and debug endpoints and the template server
  * the room-composite handlers' Chromium loads the default templates from.
  */
 final class WorkerProcess {
@@ -37,13 +38,15 @@ final class WorkerProcess {
     private final Optional<HealthEndpoint> health;
     private final Optional<MetricsEndpoint> metrics;
     private final Optional<TemplateServer> templates;
+    private final Optional<DebugEndpoint> debug;
 
     private WorkerProcess(EgressWorker worker, Optional<HealthEndpoint> health, Optional<MetricsEndpoint> metrics,
-            Optional<TemplateServer> templates) {
+            Optional<TemplateServer> templates, Optional<DebugEndpoint> debug) {
         this.worker = worker;
         this.health = health;
         this.metrics = metrics;
         this.templates = templates;
+        this.debug = debug;
     }
 
     static WorkerProcess start(EgressConfig config, String yaml) {
@@ -64,7 +67,8 @@ final class WorkerProcess {
                 });
         Optional<MetricsEndpoint> metrics = MetricsEndpoint.startIfEnabled(config.prometheusPort(),
                 w.metrics().registry());
-        return new WorkerProcess(w, health, metrics, templates(config.templatePort()));
+        return new WorkerProcess(w, health, metrics, templates(config.templatePort()),
+                DebugEndpoint.startIfEnabled(config.debugHandlerPort(), w::pipelineDot));
     }
 
     /** The built-in templates on {@code template_port} (0 = off); a port taken by another process is only logged. */
@@ -102,5 +106,6 @@ final class WorkerProcess {
         health.ifPresent(HealthEndpoint::close);
         metrics.ifPresent(MetricsEndpoint::close);
         templates.ifPresent(TemplateServer::close);
+        debug.ifPresent(DebugEndpoint::close);
     }
 }

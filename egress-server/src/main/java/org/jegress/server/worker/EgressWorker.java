@@ -565,6 +565,12 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         }
     }
 
+    /** The pipeline graph of a running egress, asked of its handler; empty if it does not run here. */
+    public java.util.Optional<CompletableFuture<String>> pipelineDot(String egressId) {
+        Running r = running.get(egressId);
+        return r == null ? java.util.Optional.empty() : java.util.Optional.of(r.handler.dot());
+    }
+
     /** Completes once the worker has shut down (after a drain, a stop-all, or its own IO watchdog). */
     public CompletableFuture<Void> closed() {
         return closed;

@@ -57,7 +57,9 @@ class WorkerIntegrationTest {
 
     @Test
     void webEgressThroughLivekitServer() throws Exception {
-        try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("w1"), "")) {
+        int debugPort = org.jegress.testsuite.servers.Ports.freeTcp();
+        try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("w1"),
+                "debug_handler_port: " + debugPort)) {
             EgressInfo started = livekit.egress("StartWebEgress", "{\"url\": \"" + pages.demo("")
                     + "\", \"file_outputs\": [{\"filepath\": \"web-{time}.mp4\"}]}");
             String id = started.getEgressId();
@@ -71,7 +73,11 @@ class WorkerIntegrationTest {
             assertThat(toActive).as("ACTIVE within 5 s").isLessThan(5.0);
             assertThat(active.getWeb().getUrl()).isEqualTo(pages.demo(""));
 
-            Thread.sleep(4000);
+            // the running pipeline, on demand, as the debug port shows it
+            String dot = httpGet(debugPort, "/gst_pipeline/" + id);
+            assertThat(dot).startsWith("digraph");
+            assertThat(dot.toLowerCase(java.util.Locale.ROOT)).contains("ximagesrc").contains("x264enc");
+            Thread.sleep(3000);
             long stopAt = System.nanoTime();
             EgressInfo stopping = livekit.stop(id);
             assertThat(stopping.getStatus()).isEqualTo(EgressStatus.EGRESS_ENDING);
@@ -373,8 +379,12 @@ class WorkerIntegrationTest {
     }
 
     private static String httpGet(int port) throws Exception {
+        return httpGet(port, "/");
+    }
+
+    private static String httpGet(int port, String path) throws Exception {
         java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/")).build(),
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
