@@ -334,6 +334,32 @@ class RoomCompositeIntegrationTest {
         }
     }
 
+    @Test
+    void audioOnlyWithALayoutIsTheRoomsSoundAsTheTemplatePlaysIt() throws Exception {
+        String room = "composite-audio";
+        try (TestPublisher alice = camera(room, "alice", RED, 350);
+                TestPublisher bob = camera(room, "bob", GREEN, 850)) {
+            EgressInfo started = livekit.egress("StartRoomCompositeEgress", "{\"room_name\": \"" + room
+                    + "\", \"layout\": \"speaker\", \"audio_only\": true, "
+                    + "\"file_outputs\": [{\"filepath\": \"audio/{room_name}\"}]}");
+            String id = started.getEgressId();
+            EgressInfo active = await(id, i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE, Duration.ofSeconds(30));
+            // a layout means Chromium, even for sound alone
+            assertThat(active.getSourceType()).isEqualTo(EgressSourceType.EGRESS_SOURCE_TYPE_WEB);
+            Thread.sleep(4000);
+            livekit.stop(id);
+            EgressInfo done = await(id, i -> i.getStatus() == EgressStatus.EGRESS_COMPLETE, Duration.ofSeconds(30));
+            Path ogg = Path.of(done.getFileResults(0).getLocation());
+            assertThat(ogg.toString()).endsWith(".ogg");
+            MediaProbe probe = MediaProbe.of(ogg);
+            assertThat(probe.video()).isEmpty();
+            assertThat(probe.audio().orElseThrow().codec()).isEqualTo("opus");
+            Map<Double, Double> tones = Tones.amplitudes(ogg, 1.0, 350, 850, 1234);
+            assertThat(tones.get(350.0)).as("%s", tones).isGreaterThan(5 * tones.get(1234.0));
+            assertThat(tones.get(850.0)).as("%s", tones).isGreaterThan(5 * tones.get(1234.0));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- helpers
 
     private static Map<String, Region> regions(Path mp4, double seconds) throws Exception {
