@@ -22,6 +22,7 @@ import org.jegress.api.error.EgressException;
 import org.jegress.api.livekit.EgressInfo;
 import org.jegress.api.plan.EgressPlan;
 import org.jegress.api.plan.EgressPlanner;
+import org.jegress.api.plan.SourceKind;
 import org.jegress.api.rpc.StartEgressRequest;
 import org.jegress.api.status.EgressStatusTracker;
 import org.jegress.api.status.EndReason;
@@ -34,6 +35,7 @@ import org.jegress.server.handler.ipc.HandlerEvent;
 import org.jegress.server.handler.ipc.Ready;
 import org.jegress.server.handler.ipc.Reply;
 import org.jegress.server.handler.ipc.UploadStat;
+import org.jegress.sources.web.WarmBrowser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,12 @@ public final class HandlerMain {
     public static final String ENV_CONFIG = "EGRESS_HANDLER_CONFIG_BODY";
     /** Set (to anything) for a spare handler that waits for its egress on stdin. */
     public static final String ENV_SPARE = "EGRESS_HANDLER_SPARE";
+
+    /**
+     * {@code EGRESS_WARM_BROWSER=false} keeps spares from starting Xvfb + PulseAudio + Chromium ahead of time (an
+     * idle browser less per worker; web egress and room composite then start about a second later).
+     */
+    public static final String ENV_WARM_BROWSER = "EGRESS_WARM_BROWSER";
 
     private static final Logger LOG = LoggerFactory.getLogger(HandlerMain.class);
 
@@ -101,14 +109,24 @@ public final class HandlerMain {
             String configYaml;
             if (env.containsKey(ENV_SPARE)) {
                 warmUp();
+                String spareConfig = env.getOrDefault(ENV_CONFIG, "");
+                boolean warmBrowser = !"false".equalsIgnoreCase(env.get(ENV_WARM_BROWSER));
+                if (warmBrowser) {
+                    EgressConfig c = ConfigLoader.parse(spareConfig, env);
+                    WarmBrowser.prewarm(c, options(c).workRoot());
+                }
                 HandlerCommand first = HandlerCommand.parseDelimitedFrom(ipcIn);
                 if (first == null || !first.hasStart()) {
                     LOG.debug("spare handler released without an egress");
+                    WarmBrowser.discard();
                     return 0;
                 }
                 requestBytes = first.getStart().getRequest().toByteArray();
                 infoBytes = first.getStart().getInfo().toByteArray();
                 configYaml = first.getStart().getConfigYaml();
+                if (!configYaml.equals(spareConfig)) {
+                    WarmBrowser.discard();
+                }
             } else {
                 requestBytes = decode(env, ENV_REQUEST);
                 infoBytes = decode(env, ENV_INFO);
@@ -132,6 +150,10 @@ public final class HandlerMain {
             });
             Instant startedAt = Instant.ofEpochSecond(0, initial.getStartedAt());
             EgressPlan plan = Egress.planner(options, Clock.fixed(startedAt, options.zone())).plan(request);
+            if (plan.sourceKind() != SourceKind.WEB || plan.video().width() != WarmBrowser.WIDTH
+                    || plan.video().height() != WarmBrowser.HEIGHT || plan.video().depth() != WarmBrowser.DEPTH) {
+                WarmBrowser.discard(); // this egress has no use for it
+            }
             handle = Egress.start(plan, options);
         } catch (IOException | RuntimeException e) {
             LOG.error("handler failed to start", e);

@@ -172,13 +172,15 @@ public final class HandlerProcess {
     }
 
     /**
-     * Starts a spare handler: a JVM that loads its classes and initialises GStreamer now, then waits for the egress
-     * {@link #assign} hands it. Dies with the worker (its stdin closes).
+     * Starts a spare handler: a JVM that loads its classes and initialises GStreamer now, and starts a browser for
+     * the default size with the worker's config, then waits for the egress {@link #assign} hands it. Dies with the
+     * worker (its stdin closes).
      */
-    public static HandlerProcess spare(Launcher launcher) {
+    public static HandlerProcess spare(Launcher launcher, String configYaml) {
         List<Runnable> onExit = new ArrayList<>();
         ProcessBuilder pb = new ProcessBuilder(launcher.command(onExit));
         pb.environment().put(HandlerMain.ENV_SPARE, "1");
+        pb.environment().put(HandlerMain.ENV_CONFIG, configYaml);
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         try {
             Process p = pb.start();

@@ -155,7 +155,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
                     return;
                 }
                 try {
-                    spare = HandlerProcess.spare(settings.launcher());
+                    spare = HandlerProcess.spare(settings.launcher(), configYaml);
                 } catch (RuntimeException e) {
                     LOG.warn("cannot start a spare handler: {}", e.getMessage());
                 }

@@ -16,7 +16,7 @@ public final class LeftoverProcesses {
     public static List<String> find(String marker) {
         return ProcessHandle.allProcesses()
                 .filter(ProcessHandle::isAlive)
-                .filter(p -> isHelper(p) && (isDescendant(p) || mentions(p, marker)))
+                .filter(p -> isHelper(p) && !ofLiveSpare(p) && (isDescendant(p) || mentions(p, marker)))
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
                 .collect(Collectors.toList());
     }
@@ -39,6 +39,23 @@ public final class LeftoverProcesses {
 
     private static boolean isDescendant(ProcessHandle p) {
         return ProcessHandle.current().descendants().anyMatch(d -> d.pid() == p.pid());
+    }
+
+    /**
+     * A spare handler's warm browser (its directory names the spare's pid): there by design while that spare lives;
+     * left behind once it is gone.
+     */
+    private static boolean ofLiveSpare(ProcessHandle p) {
+        java.util.regex.Pattern warm = java.util.regex.Pattern.compile(
+                org.jegress.sources.web.WarmBrowser.DIR_PREFIX + "(\\d+)");
+        // Chromium's own children do not repeat its profile directory: look up the parent chain too
+        for (java.util.Optional<ProcessHandle> h = java.util.Optional.of(p); h.isPresent(); h = h.get().parent()) {
+            java.util.regex.Matcher m = warm.matcher(h.get().info().commandLine().orElse(""));
+            if (m.find()) {
+                return ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false);
+            }
+        }
+        return false;
     }
 
     private static boolean mentions(ProcessHandle p, String marker) {

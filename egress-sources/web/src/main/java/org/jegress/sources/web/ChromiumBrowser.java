@@ -340,6 +340,11 @@ final class ChromiumBrowser implements AutoCloseable {
         return ended;
     }
 
+    /** Chromium still runs and its page has neither crashed nor ended. */
+    boolean isAlive() {
+        return process.isAlive() && !ended.isDone();
+    }
+
     long pid() {
         return process.pid();
     }

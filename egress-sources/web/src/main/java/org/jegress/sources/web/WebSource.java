@@ -38,6 +38,8 @@ final class WebSource implements MediaSource {
     private VirtualDisplay display;
     private PulseServer pulse;
     private ChromiumBrowser chrome;
+    /** The browser a spare handler started ahead of time, when this egress took it. */
+    private WarmBrowser warm;
     private Bin videoBin;
     private Bin audioBin;
     private volatile boolean closed;
@@ -54,16 +56,25 @@ final class WebSource implements MediaSource {
     public void prepare() throws InterruptedException {
         GstRuntime.ensureInitialized();
         long t0 = System.nanoTime();
-        // The display and the sound server do not need each other: start them side by side.
-        CompletableFuture<VirtualDisplay> x = CompletableFuture.supplyAsync(() -> VirtualDisplay.start(
-                plan.video().width(), plan.video().height(), plan.video().depth(), context.workDir()));
-        try {
-            pulse = PulseServer.start(plan.egressId(), context.workDir());
-        } finally {
-            display = awaitDisplay(x);
+        warm = WarmBrowser.take(plan.video().width(), plan.video().height(), plan.video().depth(), context.config())
+                .orElse(null);
+        if (warm != null) {
+            display = warm.display;
+            pulse = warm.pulse;
+            chrome = warm.chrome;
+            LOG.info("{}: using the warm browser on {}", plan.egressId(), display.display());
+        } else {
+            // The display and the sound server do not need each other: start them side by side.
+            CompletableFuture<VirtualDisplay> x = CompletableFuture.supplyAsync(() -> VirtualDisplay.start(
+                    plan.video().width(), plan.video().height(), plan.video().depth(), context.workDir()));
+            try {
+                pulse = PulseServer.start(plan.egressId(), context.workDir());
+            } finally {
+                display = awaitDisplay(x);
+            }
+            chrome = ChromiumBrowser.launch(display.display(), pulse, plan.video().width(), plan.video().height(),
+                    context.config(), context.workDir());
         }
-        chrome = ChromiumBrowser.launch(display.display(), pulse, plan.video().width(), plan.video().height(),
-                context.config(), context.workDir());
         long launched = System.nanoTime();
         chrome.started().thenRun(() -> start.complete(null));
         chrome.ended().whenComplete((v, e) -> complete(e));
@@ -216,6 +227,10 @@ final class WebSource implements MediaSource {
     @Override
     public void close() {
         closed = true;
+        if (warm != null) {
+            warm.close();
+            return;
+        }
         if (chrome != null) {
             chrome.close();
         }

@@ -1,0 +1,119 @@
+package org.jegress.sources.web;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.jegress.api.config.EgressConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Xvfb + PulseAudio + Chromium started ahead of time for the default size (1280×720×24), so that a web egress or
+ * room composite handed to a spare handler only navigates. At most one per process; used by one egress, never
+ * reused: its egress closes it like any other browser, and the next spare starts a new one. A request of another
+ * size, or of a config with other Chromium flags, starts a fresh browser as before.
+ */
+public final class WarmBrowser {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WarmBrowser.class);
+
+    /** The size upstream's default preset records (H264_720P_30) and most requests use. */
+    public static final int WIDTH = 1280;
+    public static final int HEIGHT = 720;
+    public static final int DEPTH = 24;
+
+    /**
+     * Prefix of the directory a warm browser runs in, followed by the pid of the process that owns it: its helpers'
+     * command lines carry it, so leak checks can tell a live spare's browser from one left behind.
+     */
+    public static final String DIR_PREFIX = "warm-browser-";
+
+    private static WarmBrowser current;
+
+    final VirtualDisplay display;
+    final PulseServer pulse;
+    final ChromiumBrowser chrome;
+    final Path dir;
+    private final java.util.List<String> flags;
+
+    private WarmBrowser(VirtualDisplay display, PulseServer pulse, ChromiumBrowser chrome, Path dir,
+            java.util.List<String> flags) {
+        this.display = display;
+        this.pulse = pulse;
+        this.chrome = chrome;
+        this.dir = dir;
+        this.flags = flags;
+    }
+
+    /**
+     * Starts one for {@code config} under {@code root} (replacing any earlier one); failures are only logged: the
+     * egress then starts its browser itself.
+     */
+    public static synchronized void prewarm(EgressConfig config, Path root) {
+        discard();
+        long t0 = System.nanoTime();
+        Path dir = root.resolve(DIR_PREFIX + ProcessHandle.current().pid());
+        VirtualDisplay x = null;
+        PulseServer p = null;
+        try {
+            Files.createDirectories(dir);
+            x = VirtualDisplay.start(WIDTH, HEIGHT, DEPTH, dir);
+            p = PulseServer.start("egress", dir);
+            ChromiumBrowser c = ChromiumBrowser.launch(x.display(), p, WIDTH, HEIGHT, config, dir);
+            current = new WarmBrowser(x, p, c, dir, ChromiumBrowser.flags(WIDTH, HEIGHT, config));
+            LOG.info("warm browser ready on {} in {} ms", x.display(), (System.nanoTime() - t0) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("warm browser: {}", e.toString());
+            if (x != null) {
+                x.close();
+            }
+            if (p != null) {
+                p.close();
+            }
+            delete(dir);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The warm browser, if there is one of this size and its flags match the config's; the caller owns it then. */
+    static synchronized Optional<WarmBrowser> take(int width, int height, int depth, EgressConfig config) {
+        WarmBrowser w = current;
+        if (w == null || width != WIDTH || height != HEIGHT || depth != DEPTH
+                || !w.flags.equals(ChromiumBrowser.flags(WIDTH, HEIGHT, config)) || !w.chrome.isAlive()) {
+            return Optional.empty();
+        }
+        current = null;
+        return Optional.of(w);
+    }
+
+    /** Stops the warm browser nobody took (the spare got an egress that needs none). */
+    public static synchronized void discard() {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+    }
+
+    void close() {
+        chrome.close();
+        display.close();
+        pulse.close();
+        delete(dir);
+    }
+
+    private static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("warm browser: deleting {}: {}", dir, e.toString());
+        }
+    }
+}
