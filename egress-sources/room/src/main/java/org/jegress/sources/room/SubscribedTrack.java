@@ -294,6 +294,13 @@ public final class SubscribedTrack {
         }
     }
 
+    /** When the last keyframe request went out ({@link System#nanoTime()}); far in the past before the first. */
+    public long lastKeyframeRequestNanos() {
+        synchronized (keyframeLock) {
+            return lastKeyframeRequestNanos;
+        }
+    }
+
     /**
      * Asks the publisher for a keyframe (RTCP PLI through the SFU). Throttled to one request per second per track:
      * a request within a second of the previous one is deferred to the end of that second and merged with any other

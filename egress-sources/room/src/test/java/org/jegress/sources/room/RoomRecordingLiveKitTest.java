@@ -96,10 +96,13 @@ class RoomRecordingLiveKitTest {
                 Thread.sleep(2000);
                 long before = video.keyframes();
                 long encBefore = alice.keyframesEncoded();
-                // a request of the track's own (a lost packet) may have just used the 1 s throttle: try until ours
-                // is the one sent
-                waitFor(video::requestKeyframe, Duration.ofSeconds(2), "keyframe request " + i + " sent");
-                long tReq = System.nanoTime();
+                // sent now, or at the end of the throttle's second if the track itself just asked (it keeps asking
+                // while it waits for a keyframe): time from when a request actually went out
+                long tCall = System.nanoTime();
+                video.requestKeyframe();
+                waitFor(() -> video.lastKeyframeRequestNanos() >= tCall, Duration.ofSeconds(2),
+                        "keyframe request " + i + " sent");
+                long tReq = video.lastKeyframeRequestNanos();
                 waitFor(() -> alice.keyframesEncoded() > encBefore, Duration.ofSeconds(3), "encoder keyframe " + i);
                 LOG.info("request {}: publisher encoded a keyframe after {} ms", i, ms(System.nanoTime() - tReq));
                 waitFor(() -> video.keyframes() > before, Duration.ofSeconds(3), "keyframe after request " + i);
