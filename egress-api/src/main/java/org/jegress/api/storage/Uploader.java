@@ -16,9 +16,11 @@ public interface Uploader extends AutoCloseable {
     /**
      * Where the pipeline should write a file destined for {@code objectPath} when this storage can hold it in
      * place (local disk). Writing in place means a crash leaves the partial recording at its final location; remote
-     * storages return empty and receive the finished file through {@link #upload}.
+     * storages (the default) return empty and receive the finished file through {@link #upload}.
      */
-    Optional<Path> directPath(String objectPath);
+    default Optional<Path> directPath(String objectPath) {
+        return Optional.empty();
+    }
 
     /**
      * Stores a finished local file under {@code objectPath}, streamed from disk (never held in memory). A failure

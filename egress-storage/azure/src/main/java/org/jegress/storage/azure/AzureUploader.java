@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.Optional;
 
 import com.azure.core.exception.AzureException;
 import com.azure.core.exception.HttpResponseException;
@@ -34,11 +33,6 @@ final class AzureUploader implements Uploader {
 
     AzureUploader(BlobContainerClient container) {
         this.container = container;
-    }
-
-    @Override
-    public Optional<Path> directPath(String objectPath) {
-        return Optional.empty();
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.google.cloud.storage.BlobId;
@@ -32,11 +31,6 @@ final class GcsUploader implements Uploader {
         this.storage = storage;
         this.bucket = bucket;
         this.endpoint = endpoint;
-    }
-
-    @Override
-    public Optional<Path> directPath(String objectPath) {
-        return Optional.empty();
     }
 
     @Override

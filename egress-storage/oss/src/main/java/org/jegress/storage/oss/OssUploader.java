@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import com.aliyun.oss.ClientException;
@@ -47,11 +46,6 @@ final class OssUploader implements Uploader {
         this.client = client;
         this.bucket = bucket;
         this.endpoint = endpoint;
-    }
-
-    @Override
-    public Optional<Path> directPath(String objectPath) {
-        return Optional.empty();
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import org.jegress.api.config.S3Config;
 import org.jegress.api.storage.UploadException;
@@ -58,11 +57,6 @@ final class S3Uploader implements Uploader {
         this.conf = conf;
         this.client = client;
         this.presigner = presigner;
-    }
-
-    @Override
-    public Optional<Path> directPath(String objectPath) {
-        return Optional.empty();
     }
 
     @Override
