@@ -74,11 +74,7 @@ class RoomCompositeIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ns = TestNamespace.current();
-        if (ns == null) {
-            throw new IllegalStateException("not inside a test network namespace: run through the 'livekit' "
-                    + "surefire execution");
-        }
+        ns = TestNamespace.required();
         livekit = LiveKitServer.start("127.0.0.1:" + REDIS.port(), dir, ns.serverIp());
         sockets = Files.createTempDirectory("jeg-rc");
         // 2 cores: upstream's 4 cores per composite would admit nothing

@@ -43,11 +43,7 @@ class RoomWorkerIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ns = TestNamespace.current();
-        if (ns == null) {
-            throw new IllegalStateException("not inside a test network namespace: run through the 'livekit' "
-                    + "surefire execution");
-        }
+        ns = TestNamespace.required();
         livekit = LiveKitServer.start("127.0.0.1:" + REDIS.port(), dir, ns.serverIp());
         WorkerIntegrationTest.livekit = livekit;
         sockets = Files.createTempDirectory("jeg-w");

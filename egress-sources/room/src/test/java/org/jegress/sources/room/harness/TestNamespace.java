@@ -23,6 +23,16 @@ public record TestNamespace(String name, String serverIp, String peerIp) {
                 "10.99.0.2"));
     }
 
+    /** The namespace this JVM runs in; fails the test when it was not started by the wrapper. */
+    public static TestNamespace required() {
+        TestNamespace ns = current();
+        if (ns == null) {
+            throw new IllegalStateException("not inside a test network namespace: run through the 'livekit' "
+                    + "surefire execution");
+        }
+        return ns;
+    }
+
     private static String env(String key, String dflt) {
         String v = System.getenv(key);
         return v == null || v.isBlank() ? dflt : v;
