@@ -35,6 +35,10 @@ public final class ConfigLoader {
     public static final String ENV_WS_URL = "LIVEKIT_WS_URL";
 
     static final int DEFAULT_TEMPLATE_PORT = 7980;
+    /** Light egresses per shared handler process. */
+    public static final int DEFAULT_SHARED_HANDLER_CAPACITY = 50;
+    /** Upstream's bid of an idle worker. */
+    public static final double DEFAULT_IDLE_AFFINITY = 0.5;
     static final Duration DEFAULT_IO_CREATE_TIMEOUT = Duration.ofSeconds(15);
     static final Duration DEFAULT_IO_UPDATE_TIMEOUT = Duration.ofSeconds(30);
     static final int DEFAULT_IO_WORKERS = 5;
@@ -146,6 +150,16 @@ public final class ConfigLoader {
         b.healthPort = root.integer("health_port", 0);
         b.prometheusPort = root.integer("prometheus_port", 0);
         b.debugHandlerPort = root.integer("debug_handler_port", 0);
+        b.sharedHandlerCapacity = root.integer("shared_handler_capacity", DEFAULT_SHARED_HANDLER_CAPACITY);
+        if (b.sharedHandlerCapacity < 1) {
+            root.warn("shared_handler_capacity", b.sharedHandlerCapacity + " is not a valid count; using 1");
+            b.sharedHandlerCapacity = 1;
+        }
+        b.idleAffinity = root.number("idle_affinity", DEFAULT_IDLE_AFFINITY);
+        if (!(b.idleAffinity > 0 && b.idleAffinity <= 1)) {
+            root.warn("idle_affinity", b.idleAffinity + " is not in (0, 1]; using " + DEFAULT_IDLE_AFFINITY);
+            b.idleAffinity = DEFAULT_IDLE_AFFINITY;
+        }
         // 0 means "default" upstream; a negative value is kept and disables reaping
         b.pulseSinkReapGraceSec = root.integer("pulse_sink_reap_grace_sec", DEFAULT_PULSE_SINK_REAP_GRACE_SEC);
         if (b.pulseSinkReapGraceSec == 0) {

@@ -44,6 +44,8 @@ public final class EgressConfig {
     private final int templatePort;
     private final int prometheusPort;
     private final int debugHandlerPort;
+    private final int sharedHandlerCapacity;
+    private final double idleAffinity;
     private final int pulseSinkReapGraceSec;
     private final CpuCostConfig cpuCost;
     private final String localDirectory;
@@ -86,6 +88,8 @@ public final class EgressConfig {
         this.templatePort = b.templatePort;
         this.prometheusPort = b.prometheusPort;
         this.debugHandlerPort = b.debugHandlerPort;
+        this.sharedHandlerCapacity = b.sharedHandlerCapacity;
+        this.idleAffinity = b.idleAffinity;
         this.pulseSinkReapGraceSec = b.pulseSinkReapGraceSec;
         this.cpuCost = b.cpuCost;
         this.localDirectory = b.localDirectory;
@@ -278,6 +282,24 @@ public final class EgressConfig {
         return prometheusPort;
     }
 
+    /**
+     * {@code shared_handler_capacity}: how many light egresses (no browser, no video decoding or encoding: track
+     * egress, audio-only track composite, WebSocket) one handler process hosts; 1 runs every egress
+     * in a process of its own. Default 50. Not an upstream key.
+     */
+    public int sharedHandlerCapacity() {
+        return sharedHandlerCapacity;
+    }
+
+    /**
+     * {@code idle_affinity}: the bid of an idle worker for {@code StartEgress}, default 0.5 (upstream's). livekit-server
+     * takes a 1.0 bid at once but waits 500 ms for a better one otherwise, so that work packs onto busy workers; a fleet
+     * of only these workers may set 1.0 to start on idle workers at once, spreading work instead. Not an upstream key.
+     */
+    public double idleAffinity() {
+        return idleAffinity;
+    }
+
     /** {@code debug_handler_port}: Port of the debug handler; 0 = disabled. */
     public int debugHandlerPort() {
         return debugHandlerPort;
@@ -383,6 +405,8 @@ public final class EgressConfig {
         int templatePort;
         int prometheusPort;
         int debugHandlerPort;
+        int sharedHandlerCapacity;
+        double idleAffinity;
         int pulseSinkReapGraceSec;
         CpuCostConfig cpuCost;
         String localDirectory;

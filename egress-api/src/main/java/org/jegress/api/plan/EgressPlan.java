@@ -60,6 +60,16 @@ public record EgressPlan(String egressId, RequestType requestType, SourceKind so
         return Optional.ofNullable(websocket);
     }
 
+    /**
+     * Whether this egress is light enough to share a process with others: room tracks (no browser) and no video
+     * decoded or encoded, e.g. a track egress (passthrough or WebSocket) or an audio-only track
+     * composite. A worker may host many of these in one handler process.
+     */
+    public boolean lightweight() {
+        return sourceKind == SourceKind.SDK && (video == null || !video.enabled()
+                || !video.decoding() && !video.encoding()) && images.isEmpty();
+    }
+
     /** Whether any output needs the picture as raw frames (image outputs). */
     public boolean needsRawVideo() {
         return !images.isEmpty();

@@ -78,6 +78,8 @@ class ConfigLoaderTest {
             assertThat(c.healthPort()).isZero();
             assertThat(c.prometheusPort()).isZero();
             assertThat(c.debugHandlerPort()).isZero();
+            assertThat(c.sharedHandlerCapacity()).isEqualTo(50);
+            assertThat(c.idleAffinity()).isEqualTo(0.5);
             assertThat(c.pulseSinkReapGraceSec()).isEqualTo(30);
             assertThat(c.localDirectory()).isNull();
             assertThat(c.latencyOverrides()).isEmpty();

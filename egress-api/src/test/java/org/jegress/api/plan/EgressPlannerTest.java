@@ -1521,4 +1521,21 @@ class EgressPlannerTest {
         }
         assertThatThrownBy(() -> plan(rpc())).isInstanceOf(EgressException.class);
     }
+
+    @Test
+    void onlyRoomEgressesWithoutVideoTranscodingAreLightweight() {
+        assertThat(plan(rpc().setTrack(TrackEgressRequest.newBuilder().setRoomName(ROOM).setTrackId("TR_a")
+                .setFile(DirectFileOutput.newBuilder().setFilepath("t"))))
+                .lightweight()).as("track egress").isTrue();
+        assertThat(plan(rpc().setParticipant(ParticipantEgressRequest.newBuilder().setRoomName(ROOM)
+                .setIdentity("bob").addFileOutputs(file("p.mp4"))))
+                .lightweight()).as("participant with video").isFalse();
+        assertThat(plan(rpc().setTrackComposite(TrackCompositeEgressRequest.newBuilder().setRoomName(ROOM)
+                .setAudioTrackId("TR_a").addFileOutputs(file("a.ogg"))))
+                .lightweight()).as("audio-only track composite").isTrue();
+        assertThat(plan(web(webRequest())).lightweight()).as("web").isFalse();
+        assertThat(plan(web(webRequest().setAudioOnly(true))).lightweight()).as("audio-only web").isFalse();
+        assertThat(plan(roomComposite(roomComposite().addFileOutputs(file("")))).lightweight())
+                .as("room composite").isFalse();
+    }
 }

@@ -18,23 +18,14 @@ import java.util.Map;
 
 import org.jegress.api.config.ConfigLoader;
 import org.jegress.api.config.EgressConfig;
-import org.jegress.api.error.EgressException;
 import org.jegress.api.livekit.EgressInfo;
-import org.jegress.api.plan.EgressPlan;
 import org.jegress.api.plan.EgressPlanner;
-import org.jegress.api.plan.SourceKind;
 import org.jegress.api.rpc.StartEgressRequest;
-import org.jegress.api.status.EgressStatusTracker;
 import org.jegress.api.status.EndReason;
 import org.jegress.pipeline.Egress;
-import org.jegress.pipeline.EgressHandle;
 import org.jegress.pipeline.EgressOptions;
-import org.jegress.pipeline.UploadObserver;
 import org.jegress.server.handler.ipc.HandlerCommand;
 import org.jegress.server.handler.ipc.HandlerEvent;
-import org.jegress.server.handler.ipc.Ready;
-import org.jegress.server.handler.ipc.Reply;
-import org.jegress.server.handler.ipc.UploadStat;
 import org.jegress.sources.web.WarmBrowser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +33,8 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * Entry point of a handler child process: runs exactly one egress and reports to the worker.
+ * Entry point of a handler child process: runs one egress (dedicated) or several light ones (shared, see
+ * {@link EgressHost}) and reports to the worker.
  *
  * <p>Inputs come from the environment, as with the Go handler: {@value #ENV_REQUEST} (the rpc request, base64
  * protobuf), {@value #ENV_INFO} (the EgressInfo the worker already returned to livekit-server, whose
@@ -51,7 +43,9 @@ import sun.misc.Signal;
  *
  * <p>A <em>spare</em> handler is started without them ({@value #ENV_SPARE} set): it loads its classes and initialises
  * GStreamer, then waits for a {@code Start} command carrying the same three inputs, so an egress handed to it skips
- * the JVM and GStreamer start-up. A spare whose worker goes away exits.
+ * the JVM and GStreamer start-up. A spare whose worker goes away exits. The first {@code Start} says whether the
+ * handler is shared: a shared handler accepts more {@code Start}s and exits once its stdin closes and its egresses
+ * have ended.
  */
 public final class HandlerMain {
 
@@ -71,8 +65,6 @@ public final class HandlerMain {
 
     private final OutputStream ipcOut;
     private final InputStream ipcIn;
-    /** Set when the worker vanished (stdin closed): the handler then reports its final state itself. */
-    private volatile boolean orphaned;
 
     /**
      * How the worker's egresses run, from its config: {@code local_directory} (when set) holds the staged files and
@@ -93,7 +85,7 @@ public final class HandlerMain {
 
     public static void main(String[] args) {
         // Keep the real stdout for frames; anything printed by libraries goes to stderr instead.
-        OutputStream ipc = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out));
+        OutputStream ipc = new BufferedOutputStream(IpcChannel.open());
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         InputStream in = new BufferedInputStream(new FileInputStream(FileDescriptor.in));
         int code = new HandlerMain(ipc, in).run(System.getenv());
@@ -101,12 +93,9 @@ public final class HandlerMain {
     }
 
     int run(Map<String, String> env) {
-        EgressHandle handle;
-        EgressConfig config;
+        EgressHost host = new EgressHost(this::send, ManagementFactory.getRuntimeMXBean().getStartTime());
+        boolean shared;
         try {
-            byte[] requestBytes;
-            byte[] infoBytes;
-            String configYaml;
             if (env.containsKey(ENV_SPARE)) {
                 warmUp();
                 String spareConfig = env.getOrDefault(ENV_CONFIG, "");
@@ -121,73 +110,46 @@ public final class HandlerMain {
                     WarmBrowser.discard();
                     return 0;
                 }
-                requestBytes = first.getStart().getRequest().toByteArray();
-                infoBytes = first.getStart().getInfo().toByteArray();
-                configYaml = first.getStart().getConfigYaml();
-                if (!configYaml.equals(spareConfig)) {
+                shared = first.getStart().getShared();
+                if (!first.getStart().getConfigYaml().equals(spareConfig)) {
                     WarmBrowser.discard();
                 }
+                if (!start(host, first, env) && !shared) {
+                    return 1;
+                }
             } else {
-                requestBytes = decode(env, ENV_REQUEST);
-                infoBytes = decode(env, ENV_INFO);
-                configYaml = env.getOrDefault(ENV_CONFIG, "");
-            }
-            StartEgressRequest request = StartEgressRequest.parseFrom(requestBytes);
-            EgressInfo initial = EgressInfo.parseFrom(infoBytes);
-            config = ConfigLoader.parse(configYaml, env);
-            EgressOptions options = options(config).withUploadObserver(new UploadObserver() {
-                @Override
-                public void uploaded(String contentType, String status, boolean customEndpoint, long millis) {
-                    send(HandlerEvent.newBuilder().setUpload(UploadStat.newBuilder().setContentType(contentType)
-                            .setStatus(status).setCustomEndpoint(customEndpoint).setMillis(millis)).build());
+                shared = false;
+                if (!host.start(StartEgressRequest.parseFrom(decode(env, ENV_REQUEST)),
+                        EgressInfo.parseFrom(decode(env, ENV_INFO)), env.getOrDefault(ENV_CONFIG, ""), env)) {
+                    return 1;
                 }
-
-                @Override
-                public void backupWritten(String contentType) {
-                    send(HandlerEvent.newBuilder().setUpload(UploadStat.newBuilder().setContentType(contentType)
-                            .setBackupWrite(true)).build());
-                }
-            });
-            Instant startedAt = Instant.ofEpochSecond(0, initial.getStartedAt());
-            EgressPlan plan = Egress.planner(options, Clock.fixed(startedAt, options.zone())).plan(request);
-            if (plan.sourceKind() != SourceKind.WEB || plan.video().width() != WarmBrowser.WIDTH
-                    || plan.video().height() != WarmBrowser.HEIGHT || plan.video().depth() != WarmBrowser.DEPTH) {
-                WarmBrowser.discard(); // this egress has no use for it
             }
-            handle = Egress.start(plan, options);
         } catch (IOException | RuntimeException e) {
             LOG.error("handler failed to start", e);
             return 1;
         }
 
-        EgressHandle h = handle;
-        h.addListener(info -> {
-            if (!EgressStatusTracker.isTerminal(info.getStatus())) {
-                send(HandlerEvent.newBuilder().setUpdate(info).build());
-            }
-        });
-        long startup = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        send(HandlerEvent.newBuilder().setReady(Ready.newBuilder().setStartupMs(startup)).build());
-        LOG.info("{}: handler ready after {} ms", h.egressId(), startup);
-
-        Signal.handle(new Signal("INT"), s -> h.stop(EndReason.KILLED));
-        Signal.handle(new Signal("TERM"), s -> h.stop(EndReason.KILLED));
-        Thread commands = new Thread(() -> readCommands(h), "handler-commands");
+        Signal.handle(new Signal("INT"), s -> host.stopAll(EndReason.KILLED));
+        Signal.handle(new Signal("TERM"), s -> host.stopAll(EndReason.KILLED));
+        Thread commands = new Thread(() -> readCommands(host, shared, env), "handler-commands");
         commands.setDaemon(true);
         commands.start();
-
         try {
-            EgressInfo last = h.awaitCompletion();
-            if (orphaned) {
-                OrphanReport.send(config, last);
-            } else {
-                send(HandlerEvent.newBuilder().setFinished(last).build());
+            if (shared) {
+                // a shared handler lives until the worker releases it (or goes away): stdin closes
+                commands.join();
             }
+            host.awaitAll();
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    private static boolean start(EgressHost host, HandlerCommand c, Map<String, String> env) throws IOException {
+        return host.start(StartEgressRequest.parseFrom(c.getStart().getRequest()),
+                EgressInfo.parseFrom(c.getStart().getInfo()), c.getStart().getConfigYaml(), env);
     }
 
     /** What every egress needs first, done while the spare waits: GStreamer, its plugins, the planner's classes. */
@@ -234,53 +196,28 @@ public final class HandlerMain {
         LOG.info("spare handler warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private void readCommands(EgressHandle h) {
+    private void readCommands(EgressHost host, boolean shared, Map<String, String> env) {
         try {
             while (true) {
                 HandlerCommand c = HandlerCommand.parseDelimitedFrom(ipcIn);
                 if (c == null) {
                     break;
                 }
-                handle(h, c);
+                if (c.hasStart()) {
+                    if (shared) {
+                        start(host, c, env);
+                    } else {
+                        LOG.warn("{}: a dedicated handler runs one egress only", c.getEgressId());
+                    }
+                } else {
+                    host.handle(c);
+                }
             }
         } catch (IOException e) {
-            LOG.warn("{}: reading commands: {}", h.egressId(), e.toString());
+            LOG.warn("reading commands: {}", e.toString());
         }
-        // The worker is gone: nobody can stop this egress any more, so finish the recording cleanly now rather
-        // than lose it, and report the outcome to livekit-server directly.
-        LOG.warn("{}: worker went away, stopping", h.egressId());
-        orphaned = true;
-        h.stop(EndReason.KILLED);
-    }
-
-    private void handle(EgressHandle h, HandlerCommand c) {
-        Reply.Builder r = Reply.newBuilder().setId(c.getId());
-        switch (c.getCommandCase()) {
-            case STOP:
-                EndReason reason;
-                try {
-                    reason = EndReason.valueOf(c.getStop().getReason());
-                } catch (IllegalArgumentException e) {
-                    reason = EndReason.API;
-                }
-                r.setInfo(h.stop(reason));
-                break;
-            case DOT:
-                r.setDot(h.pipelineDot());
-                break;
-            case UPDATE_STREAM:
-                try {
-                    r.setInfo(h.updateStream(c.getUpdateStream().getAddOutputUrlsList(),
-                            c.getUpdateStream().getRemoveOutputUrlsList()));
-                } catch (EgressException e) {
-                    r.setError(e.getMessage()).setCode(e.code().wire());
-                }
-                break;
-            default:
-                r.setError("unknown command").setCode("invalid_argument");
-                break;
-        }
-        send(HandlerEvent.newBuilder().setReply(r).build());
+        // stdin closed: the worker is gone, or it released this shared handler (then nothing runs here any more)
+        host.workerGone();
     }
 
     private synchronized void send(HandlerEvent event) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -33,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's side of one handler child process. A crash of the child (SIGKILL, a native crash in GStreamer or
- * Chromium) only ends this egress: {@link #exit()} completes with a description of how it died and the worker
- * reports it FAILED; the crash-safe outputs the child wrote stay on disk.
+ * The worker's side of one handler child process, which runs one egress (dedicated) or several light ones (shared);
+ * each egress in it is a {@link Slot}. A crash of the child (SIGKILL, a native crash in GStreamer or Chromium) ends
+ * only the egresses it hosts: {@link #exit()} completes with a description of how it died and the worker reports
+ * each of them FAILED; the crash-safe outputs the child wrote stay on disk.
  */
 public final class HandlerProcess {
 
@@ -79,8 +81,9 @@ public final class HandlerProcess {
         /** The command for one handler, and what to do with its CDS recording once it exits. */
         List<String> command(List<Runnable> onExit) {
             List<String> cmd = new ArrayList<>(List.of("setsid", javaBinary));
-            // stdout carries the handler's events: the JVM's own warnings (by default on stdout) go to stderr
-            cmd.addAll(List.of("-Xlog:disable", "-Xlog:all=warning:stderr"));
+            // stdout carries the handler's events: the JVM's own warnings and crash reports (by default on stdout) go
+            // to stderr
+            cmd.addAll(List.of("-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr"));
             cmd.addAll(jvmOptions);
             if (cdsArchive != null) {
                 if (Files.isRegularFile(cdsArchive)) {
@@ -114,44 +117,131 @@ public final class HandlerProcess {
         }
     }
 
-    private volatile String egressId;
+    private final String name;
     private final Process process;
     private final OutputStream commands;
-    private final CompletableFuture<Long> ready = new CompletableFuture<>();
-    private final CompletableFuture<EgressInfo> finished = new CompletableFuture<>();
     private final CompletableFuture<String> exit = new CompletableFuture<>();
+    private final CompletableFuture<Void> eventsRead = new CompletableFuture<>();
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Reply>> replies = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
-    private volatile Consumer<EgressInfo> onUpdate = info -> { };
-    private volatile Consumer<org.jegress.server.handler.ipc.UploadStat> onUpload = stat -> { };
+    private volatile boolean shared;
 
-    private HandlerProcess(String egressId, Process process) {
-        this.egressId = egressId;
+    /**
+     * One egress in a handler process: its start-up, its events, its final state, the commands for it. The process
+     * may host others (a shared handler); {@link #exit()} is the process's.
+     */
+    public final class Slot {
+        private final String egressId;
+        private final CompletableFuture<Long> ready = new CompletableFuture<>();
+        private final CompletableFuture<EgressInfo> finished = new CompletableFuture<>();
+        private volatile Consumer<EgressInfo> onUpdate = info -> { };
+        private volatile Consumer<org.jegress.server.handler.ipc.UploadStat> onUpload = stat -> { };
+
+        private Slot(String egressId) {
+            this.egressId = egressId;
+        }
+
+        public String egressId() {
+            return egressId;
+        }
+
+        /** The process this egress runs in. */
+        public HandlerProcess process() {
+            return HandlerProcess.this;
+        }
+
+        public long pid() {
+            return process.pid();
+        }
+
+        /** Completes with the start-up time in ms once the egress runs; exceptionally if it could not start. */
+        public CompletableFuture<Long> ready() {
+            return ready;
+        }
+
+        /** Every non-final EgressInfo the egress publishes. */
+        public void onUpdate(Consumer<EgressInfo> listener) {
+            this.onUpdate = listener;
+        }
+
+        /** Every upload the egress makes (for the upload metrics). */
+        public void onUpload(Consumer<org.jegress.server.handler.ipc.UploadStat> listener) {
+            this.onUpload = listener;
+        }
+
+        /** The final EgressInfo; never completes if the process died before reporting one (see {@link #exit()}). */
+        public CompletableFuture<EgressInfo> finished() {
+            return finished;
+        }
+
+        /**
+         * Completes when the egress is over: with null once its final state arrived, or with how the process died
+         * ("signal: killed"-style text, as Go reports) if it died first.
+         */
+        public CompletableFuture<String> ended() {
+            return finished.thenApply(i -> (String) null).applyToEither(exit, x -> x);
+        }
+
+        /** Asks the egress to stop; completes with its EgressInfo right after the stop (ENDING or ABORTED). */
+        public CompletableFuture<EgressInfo> stop(EndReason reason) {
+            return request(HandlerCommand.newBuilder().setStop(Stop.newBuilder().setReason(reason.name())))
+                    .thenApply(Reply::getInfo);
+        }
+
+        /** The egress's live pipeline as DOT. */
+        public CompletableFuture<String> dot() {
+            return request(HandlerCommand.newBuilder().setDot(DotRequest.getDefaultInstance()))
+                    .thenApply(Reply::getDot);
+        }
+
+        /** Forwards a request and turns an error reply into an exceptional completion with its psrpc code. */
+        public CompletableFuture<Reply> request(HandlerCommand.Builder command) {
+            return HandlerProcess.this.request(command.setEgressId(egressId));
+        }
+
+        /**
+         * Ends the egress at once, for egresses that ignore a stop or must go now: SIGKILL of a dedicated process; in
+         * a shared one (whose other egresses must go on) a stop, since its egresses cannot be killed one by one.
+         */
+        public void kill() {
+            if (shared) {
+                stop(EndReason.FAILURE);
+            } else {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private HandlerProcess(String name, Process process) {
+        this.name = name;
         this.process = process;
         this.commands = new BufferedOutputStream(process.getOutputStream());
-        Thread reader = new Thread(this::readEvents, "handler-events-" + egressId);
+        Thread reader = new Thread(this::readEvents, "handler-events-" + name);
         reader.setDaemon(true);
         reader.start();
-        process.onExit().thenAccept(p -> {
+        // gone = exited and its last events read (a FINISHED still in the pipe must not count as a crash)
+        process.onExit().thenCompose(p -> eventsRead.copy().completeOnTimeout(null, 2, TimeUnit.SECONDS)
+                .thenApply(x -> p)).thenAccept(p -> {
             String how = describeExit(p.exitValue());
             exit.complete(how);
-            ready.completeExceptionally(EgressException.internal("handler exited before it was ready: " + how,
-                    null));
+            slots.values().forEach(slot -> slot.ready.completeExceptionally(
+                    EgressException.internal("handler exited before it was ready: " + how, null)));
             replies.values().forEach(f -> f.completeExceptionally(
                     new EgressException(ErrorCode.UNAVAILABLE, "handler exited: " + how)));
         });
     }
 
     /**
-     * Starts a handler for one egress in its own session (so a terminal's Ctrl-C reaches only the worker, which
-     * then stops its egresses cleanly).
+     * Starts a dedicated handler for one egress in its own session (so a terminal's Ctrl-C reaches only the worker,
+     * which then stops its egresses cleanly).
      *
      * @param request what livekit-server asked for
      * @param initial the EgressInfo the worker returns for it (STARTING)
      * @param configYaml the worker's configuration, passed on verbatim
+     * @return the egress's slot in the new process
      */
-    public static HandlerProcess launch(Launcher launcher, StartEgressRequest request, EgressInfo initial,
-            String configYaml) {
+    public static Slot launch(Launcher launcher, StartEgressRequest request, EgressInfo initial, String configYaml) {
         List<Runnable> onExit = new ArrayList<>();
         ProcessBuilder pb = new ProcessBuilder(launcher.command(onExit));
         Map<String, String> env = pb.environment();
@@ -165,27 +255,30 @@ public final class HandlerProcess {
             LOG.info("{}: handler started (pid {})", request.getEgressId(), p.pid());
             HandlerProcess h = new HandlerProcess(request.getEgressId(), p);
             h.exit().thenRun(() -> onExit.forEach(Runnable::run));
-            return h;
+            return h.slot(request.getEgressId());
         } catch (IOException e) {
             throw EgressException.processFailed("handler", e.getMessage());
         }
     }
 
     /**
-     * Starts a spare handler: a JVM that loads its classes and initialises GStreamer now, and starts a browser for
-     * the default size with the worker's config, then waits for the egress {@link #assign} hands it. Dies with the
-     * worker (its stdin closes).
+     * Starts a spare handler: a JVM that loads its classes and initialises GStreamer now, and (with
+     * {@code warmBrowser}, unless the environment turns it off) starts a browser for the default size with the
+     * worker's config, then waits for the egress {@link #assign} hands it. Dies with the worker (its stdin closes).
      */
-    public static HandlerProcess spare(Launcher launcher, String configYaml) {
+    public static HandlerProcess spare(Launcher launcher, String configYaml, boolean warmBrowser) {
         List<Runnable> onExit = new ArrayList<>();
         ProcessBuilder pb = new ProcessBuilder(launcher.command(onExit));
         pb.environment().put(HandlerMain.ENV_SPARE, "1");
+        if (!warmBrowser) {
+            pb.environment().put(HandlerMain.ENV_WARM_BROWSER, "false");
+        }
         pb.environment().put(HandlerMain.ENV_CONFIG, configYaml);
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         try {
             Process p = pb.start();
             LOG.debug("spare handler started (pid {})", p.pid());
-            HandlerProcess h = new HandlerProcess("spare-" + p.pid(), p);
+            HandlerProcess h = new HandlerProcess("handler-" + p.pid(), p);
             h.exit().thenRun(() -> onExit.forEach(Runnable::run));
             return h;
         } catch (IOException e) {
@@ -193,20 +286,60 @@ public final class HandlerProcess {
         }
     }
 
-    /** Hands a spare handler its egress (the inputs {@link #launch} passes through the environment). */
-    public void assign(StartEgressRequest request, EgressInfo initial, String configYaml) {
-        egressId = request.getEgressId();
+    private Slot slot(String egressId) {
+        return slots.computeIfAbsent(egressId, Slot::new);
+    }
+
+    /**
+     * Hands a spare (or a shared) handler an egress: the inputs {@link #launch} passes through the environment.
+     *
+     * @param shared the process hosts several egresses: it stays up after this one, until {@link #release}; the
+     *     first assignment decides
+     */
+    public Slot assign(StartEgressRequest request, EgressInfo initial, String configYaml, boolean shared) {
+        String id = request.getEgressId();
+        if (slots.isEmpty()) {
+            this.shared = shared;
+        } else if (!this.shared) {
+            throw new IllegalStateException("a dedicated handler runs one egress");
+        }
+        Slot slot = slot(id);
         try {
             synchronized (commands) {
-                HandlerCommand.newBuilder().setStart(Start.newBuilder()
+                HandlerCommand.newBuilder().setEgressId(id).setStart(Start.newBuilder()
                         .setRequest(request.toByteString())
                         .setInfo(initial.toByteString())
-                        .setConfigYaml(configYaml)).build().writeDelimitedTo(commands);
+                        .setConfigYaml(configYaml)
+                        .setShared(this.shared)).build().writeDelimitedTo(commands);
                 commands.flush();
             }
-            LOG.info("{}: handed to spare handler (pid {})", egressId, process.pid());
+            LOG.info("{}: handed to {} handler (pid {})", id, this.shared ? "shared" : "spare", process.pid());
         } catch (IOException e) {
-            throw EgressException.processFailed("handler", "spare handler gone: " + e.getMessage());
+            slots.remove(id);
+            throw EgressException.processFailed("handler", "handler gone: " + e.getMessage());
+        }
+        slot.finished.whenComplete((i, t) -> slots.remove(id));
+        return slot;
+    }
+
+    /** Whether this process hosts several egresses. */
+    public boolean isShared() {
+        return shared;
+    }
+
+    /** Egresses in this process that have not reported their final state. */
+    public int hosted() {
+        return (int) slots.values().stream().filter(sl -> !sl.finished.isDone()).count();
+    }
+
+    /** Lets a shared handler go: closes its stdin, so it exits once its egresses (normally none) have ended. */
+    public void release() {
+        try {
+            synchronized (commands) {
+                commands.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("{}: closing handler stdin: {}", name, e.toString());
         }
     }
 
@@ -218,44 +351,12 @@ public final class HandlerProcess {
         return process.pid();
     }
 
-    /** Completes with the handler's start-up time in ms once its egress runs. */
-    public CompletableFuture<Long> ready() {
-        return ready;
-    }
-
-    /** Every non-final EgressInfo the handler publishes. */
-    public void onUpdate(Consumer<EgressInfo> listener) {
-        this.onUpdate = listener;
-    }
-
-    /** Every upload the handler's egress makes (for the upload metrics). */
-    public void onUpload(Consumer<org.jegress.server.handler.ipc.UploadStat> listener) {
-        this.onUpload = listener;
-    }
-
-    /** The handler's final EgressInfo; never completes if it died before reporting one (see {@link #exit()}). */
-    public CompletableFuture<EgressInfo> finished() {
-        return finished;
-    }
-
     /** Completes when the process is gone, with "exit status N" or "signal: killed"-style text (as Go reports). */
     public CompletableFuture<String> exit() {
         return exit;
     }
 
-    /** Asks the handler to stop; completes with its EgressInfo right after the stop (ENDING or ABORTED). */
-    public CompletableFuture<EgressInfo> stop(EndReason reason) {
-        return request(HandlerCommand.newBuilder().setStop(Stop.newBuilder().setReason(reason.name())))
-                .thenApply(Reply::getInfo);
-    }
-
-    /** The handler's live pipeline as DOT. */
-    public CompletableFuture<String> dot() {
-        return request(HandlerCommand.newBuilder().setDot(DotRequest.getDefaultInstance())).thenApply(Reply::getDot);
-    }
-
-    /** Forwards a request and turns an error reply into an exceptional completion with its psrpc code. */
-    public CompletableFuture<Reply> request(HandlerCommand.Builder command) {
+    private CompletableFuture<Reply> request(HandlerCommand.Builder command) {
         long id = nextId.getAndIncrement();
         CompletableFuture<Reply> f = new CompletableFuture<>();
         replies.put(id, f);
@@ -276,7 +377,7 @@ public final class HandlerProcess {
         });
     }
 
-    /** SIGKILL, for handlers that ignore a stop. */
+    /** SIGKILL of the whole process (every egress in it). */
     public void kill() {
         process.destroyForcibly();
     }
@@ -285,24 +386,35 @@ public final class HandlerProcess {
         InputStream in = new BufferedInputStream(process.getInputStream());
         try {
             for (HandlerEvent e; (e = HandlerEvent.parseDelimitedFrom(in)) != null; ) {
+                if (e.getEventCase() == HandlerEvent.EventCase.REPLY) {
+                    CompletableFuture<Reply> f = replies.remove(e.getReply().getId());
+                    if (f != null) {
+                        f.complete(e.getReply());
+                    }
+                    continue;
+                }
+                Slot slot = slots.get(e.getEgressId());
+                if (slot == null) {
+                    LOG.debug("{}: event for an egress it does not host: {}", name, e.getEgressId());
+                    continue;
+                }
                 switch (e.getEventCase()) {
                     case READY:
-                        ready.complete(e.getReady().getStartupMs());
+                        if (e.getReady().getError().isEmpty()) {
+                            slot.ready.complete(e.getReady().getStartupMs());
+                        } else {
+                            slot.ready.completeExceptionally(EgressException.internal(e.getReady().getError(), null));
+                            slots.remove(slot.egressId);
+                        }
                         break;
                     case UPDATE:
-                        onUpdate.accept(e.getUpdate());
+                        slot.onUpdate.accept(e.getUpdate());
                         break;
                     case FINISHED:
-                        finished.complete(e.getFinished());
+                        slot.finished.complete(e.getFinished());
                         break;
                     case UPLOAD:
-                        onUpload.accept(e.getUpload());
-                        break;
-                    case REPLY:
-                        CompletableFuture<Reply> f = replies.remove(e.getReply().getId());
-                        if (f != null) {
-                            f.complete(e.getReply());
-                        }
+                        slot.onUpload.accept(e.getUpload());
                         break;
                     default:
                         break;
@@ -317,7 +429,9 @@ public final class HandlerProcess {
             } catch (IOException ignored) {
                 rest = "";
             }
-            LOG.warn("{}: handler events: {} (then: {})", egressId, e.toString(), rest);
+            LOG.warn("{}: handler events: {} (then: {})", name, e.toString(), rest);
+        } finally {
+            eventsRead.complete(null);
         }
     }
 

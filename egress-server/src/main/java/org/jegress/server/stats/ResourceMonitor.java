@@ -59,7 +59,9 @@ public final class ResourceMonitor implements AutoCloseable {
     private final CgroupMemory cgroup;
     private final long selfPid;
 
-    private final Map<String, ProcessTree> trees = new LinkedHashMap<>();
+    /** Egress → the pid of its handler; several egresses share one in a shared handler. */
+    private final Map<String, Long> pids = new LinkedHashMap<>();
+    private final Map<Long, ProcessTree> trees = new LinkedHashMap<>();
     private ScheduledExecutorService scheduler;
     private volatile double cpuLoad;
 
@@ -111,19 +113,26 @@ public final class ResourceMonitor implements AutoCloseable {
         scheduler.scheduleAtFixedRate(this::sampleSafely, ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    /** Starts measuring an egress's process tree rooted at {@code pid} (its handler process). */
+    /**
+     * Starts measuring an egress's process tree rooted at {@code pid} (its handler process). Egresses registered
+     * with the same pid (a shared handler) are charged an equal share of what that process tree uses.
+     */
     public synchronized void register(String egressId, long pid) {
-        trees.put(egressId, new ProcessTree(pid, procRoot));
+        pids.put(egressId, pid);
+        trees.computeIfAbsent(pid, p -> new ProcessTree(p, procRoot));
     }
 
     /** Stops measuring an egress. */
     public synchronized void unregister(String egressId) {
-        trees.remove(egressId);
+        Long pid = pids.remove(egressId);
+        if (pid != null && !pids.containsValue(pid)) {
+            trees.remove(pid);
+        }
     }
 
     /** Egresses currently measured. */
     public synchronized List<String> registered() {
-        return List.copyOf(trees.keySet());
+        return List.copyOf(pids.keySet());
     }
 
     /** Host CPU load (0..1) of the last sample; {@code livekit_node_cpu_load}. */
@@ -147,9 +156,14 @@ public final class ResourceMonitor implements AutoCloseable {
             double load = hostCpu.sample();
             cpuLoad = load;
             ProcSnapshot snapshot = ProcSnapshot.read(procRoot, nanoTime.getAsLong());
-            for (Map.Entry<String, ProcessTree> e : trees.entrySet()) {
-                ProcessTree.Usage u = e.getValue().sample(snapshot);
-                admission.updateUsage(e.getKey(), u.cpuCores(), u.rssBytes());
+            Map<Long, ProcessTree.Usage> usage = new LinkedHashMap<>();
+            trees.forEach((pid, tree) -> usage.put(pid, tree.sample(snapshot)));
+            Map<Long, Long> sharing = new LinkedHashMap<>();
+            pids.values().forEach(pid -> sharing.merge(pid, 1L, Long::sum));
+            for (Map.Entry<String, Long> e : pids.entrySet()) {
+                ProcessTree.Usage u = usage.get(e.getValue());
+                long n = sharing.get(e.getValue());
+                admission.updateUsage(e.getKey(), u.cpuCores() / n, u.rssBytes() / n);
             }
             admission.updateServiceMemory(snapshot.rssBytes(selfPid));
             if (cgroup != null) {

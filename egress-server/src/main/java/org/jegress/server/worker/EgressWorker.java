@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A drop-in egress worker for an unmodified livekit-server: bids for {@code EgressInternal.StartEgress} requests
- * published on Redis, runs each accepted egress in its own handler process, serves {@code EgressHandler.StopEgress}
+ * published on Redis, runs each accepted egress in a handler process (its own, or for light egresses one shared with
+ * others up to {@code shared_handler_capacity}), serves {@code EgressHandler.StopEgress}
  * / {@code UpdateStream} on the egress's topic, answers {@code ListActiveEgress}, and reports every state through
  * {@code IOInfo}.
  */
@@ -94,14 +95,14 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
     private static final class Running {
         final StartEgressRequest request;
         volatile EgressInfo info;
-        final HandlerProcess handler;
+        final HandlerProcess.Slot handler;
         final List<PsrpcServer.Registration> topics;
         /** Set when this worker stopped or killed the handler on purpose (overload, shutdown). */
         volatile HandlerResult result;
         /** The error reported when this worker killed the handler (overload kills). */
         volatile EgressException killError;
 
-        Running(StartEgressRequest request, EgressInfo info, HandlerProcess handler,
+        Running(StartEgressRequest request, EgressInfo info, HandlerProcess.Slot handler,
                 List<PsrpcServer.Registration> topics) {
             this.request = request;
             this.info = info;
@@ -155,7 +156,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
                     return;
                 }
                 try {
-                    spare = HandlerProcess.spare(settings.launcher(), configYaml);
+                    spare = HandlerProcess.spare(settings.launcher(), configYaml, true);
                 } catch (RuntimeException e) {
                     LOG.warn("cannot start a spare handler: {}", e.getMessage());
                 }
@@ -169,6 +170,55 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         if (spare != null) {
             spare.kill();
             spare = null;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- shared handlers
+
+    /**
+     * Handler processes that host several light egresses ({@link EgressPlan#lightweight()}: no browser, no video
+     * decoding or encoding), up to {@code shared_handler_capacity} each. A shared handler starts from the spare (or
+     * fresh when there is none) and is released once its last egress ended. A crash of one ends its egresses only.
+     */
+    private final List<HandlerProcess> sharedHandlers = new java.util.ArrayList<>();
+
+    /** Runs the egress in a shared handler with room, in a new one if none has. */
+    private HandlerProcess.Slot runShared(StartEgressRequest req, EgressInfo info) {
+        synchronized (sharedHandlers) {
+            for (HandlerProcess h : sharedHandlers) {
+                if (h.isAlive() && h.hosted() < config.sharedHandlerCapacity()) {
+                    return h.assign(req, info, configYaml, true);
+                }
+            }
+            HandlerProcess h = takeSpare();
+            if (h == null) {
+                h = HandlerProcess.spare(settings.launcher(), configYaml, false);
+            }
+            HandlerProcess host = h;
+            sharedHandlers.add(host);
+            host.exit().thenRun(() -> {
+                synchronized (sharedHandlers) {
+                    sharedHandlers.remove(host);
+                }
+            });
+            LOG.info("shared handler pid {} hosts up to {} light egresses", host.pid(), config.sharedHandlerCapacity());
+            return host.assign(req, info, configYaml, true);
+        }
+    }
+
+    /** Releases a shared handler once nothing runs in it any more. */
+    private void releaseIfEmpty(HandlerProcess h) {
+        synchronized (sharedHandlers) {
+            if (h.isShared() && h.hosted() == 0 && sharedHandlers.remove(h)) {
+                LOG.debug("releasing empty shared handler pid {}", h.pid());
+                h.release();
+            }
+        }
+    }
+
+    private void releaseSharedHandlers() {
+        synchronized (sharedHandlers) {
+            sharedHandlers.stream().filter(h -> h.hosted() == 0).forEach(HandlerProcess::release);
         }
     }
 
@@ -292,13 +342,17 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
     // ------------------------------------------------------------------------------------------- EgressInternal
 
     /**
-     * −1 (no bid) when draining, unhealthy or full; 0.5 when idle; 1.0 when busy but with room (upstream). Never a
+     * −1 (no bid) when draining, unhealthy or full; 0.5 ({@code idle_affinity}) when idle; 1.0 when busy but with room
+     * (upstream). Never a
      * bid for what this build cannot run (another worker on the bus may): bad input still gets a bid, so that its
      * error reaches the caller.
      */
     private float affinity(StartEgressRequest req) {
         admission.setDisabled(isDisabled());
         float bid = admission.bid(req);
+        if (bid == 0.5f) {
+            bid = (float) config.idleAffinity(); // upstream's 0.5 unless configured otherwise
+        }
         if (bid > 0) {
             try {
                 EgressOptions options = EgressOptions.defaults().withConfig(config).withZone(settings.zone());
@@ -339,13 +393,14 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
                 server.register(Method.STOP_EGRESS, id, (ctx, r) -> stopEgress(r)),
                 server.register(Method.UPDATE_STREAM, id, (ctx, r) -> updateStream(r)));
         CompletableFuture<Void> created = reporter.create(info);
-        HandlerProcess handler;
+        HandlerProcess.Slot handler;
         try {
-            handler = takeSpare();
-            if (handler != null) {
-                handler.assign(req, info, configYaml);
+            if (plan.lightweight() && config.sharedHandlerCapacity() > 1) {
+                handler = runShared(req, info);
             } else {
-                handler = HandlerProcess.launch(settings.launcher(), req, info, configYaml);
+                HandlerProcess spareHandler = takeSpare();
+                handler = spareHandler != null ? spareHandler.assign(req, info, configYaml, false)
+                        : HandlerProcess.launch(settings.launcher(), req, info, configYaml);
             }
         } catch (RuntimeException e) {
             topics.forEach(PsrpcServer.Registration::kill);
@@ -374,7 +429,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
                 metrics.upload(stat.getContentType(), stat.getStatus(), stat.getCustomEndpoint(), stat.getMillis());
             }
         });
-        handler.exit().thenAccept(how -> {
+        handler.ended().thenAccept(how -> {
             started.complete(null);
             handlerExited(r, how);
         });
@@ -384,7 +439,11 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
             LOG.info("{}: handler ready in {} ms", id, startup);
         } catch (TimeoutException | ExecutionException e) {
             LOG.warn("{}: handler failed to start: {}", id, e.getCause() == null ? e : e.getCause().getMessage());
-            handler.kill();
+            if (handler.process().isShared()) {
+                handler.stop(EndReason.FAILURE);
+            } else {
+                handler.kill();
+            }
             throw new EgressException(ErrorCode.INTERNAL, "handler failed to start");
         }
         try {
@@ -437,13 +496,21 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
     // ------------------------------------------------------------------------------------------- lifecycle
 
     /**
-     * The handler process is gone: report its final state, or, if it died without one (crash, SIGKILL), a FAILED
+     * The egress is over: report its final state, or, if its process died without one (crash, SIGKILL), a FAILED
      * state with error_code 500 built from the last state it reported.
+     *
+     * @param how null when the final state arrived, else how the process died
      */
     private void handlerExited(Running r, String how) {
         String id = r.request.getEgressId();
-        EgressInfo last = r.handler.finished().getNow(null);
+        EgressInfo last = how == null ? r.handler.finished().getNow(null) : null;
         HandlerResult result = r.result;
+        if (last != null && r.killError != null) {
+            // killed by this worker inside a shared handler: stopped there, reported as the kill it was
+            EgressStatusTracker t = new EgressStatusTracker(last, settings.clock());
+            t.failed(r.killError);
+            last = t.snapshot();
+        }
         if (last == null) {
             EgressStatusTracker t = new EgressStatusTracker(r.info, settings.clock());
             if (!t.isTerminal()) {
@@ -472,6 +539,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         admission.ended(id);
         monitor.unregister(id);
         running.remove(id);
+        releaseIfEmpty(r.handler.process());
         LOG.info("{}: {} {}", id, last.getStatus(), last.getError());
         if (shuttingDown && running.isEmpty()) {
             drained.complete(null);
@@ -521,6 +589,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         if (reg != null) {
             reg.deregister();
         }
+        releaseSharedHandlers();
         LOG.info("draining: {} egress still running", running.size());
         if (running.isEmpty()) {
             drained.complete(null);
@@ -582,6 +651,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
             return;
         }
         releaseSpare();
+        releaseSharedHandlers();
         monitor.close();
         reporter.flush(Duration.ofSeconds(30));
         server.kill();

@@ -129,6 +129,44 @@ class ResourceMonitorTest {
     }
 
     @Test
+    void egressesSharingAHandlerAreChargedAnEqualShareOfIt() throws Exception {
+        Path proc = dir.resolve("proc-shared");
+        FakeProc fake = new FakeProc(proc)
+                .stat(0, 0, 0, 1000, 0, 0, 0, 0)
+                .process(10, "worker-jvm", 1, 10, 0, 0, 1024)
+                .process(200, "shared-handler", 10, 200, 0, 0, 300 * 1024);
+        TestClock clock = new TestClock();
+        Admission admission = new Admission(config(""), 8, clock);
+        for (String id : List.of("EG_1", "EG_2", "EG_3")) {
+            admission.accept(track(id));
+        }
+        AtomicLong nanos = new AtomicLong();
+        ResourceMonitor monitor = new ResourceMonitor(admission, new HostCpu(proc, 8), null, Duration.ofSeconds(1),
+                proc, nanos::get, null, 10);
+        monitor.register("EG_1", 200);
+        monitor.register("EG_2", 200);
+        monitor.register("EG_3", 200);
+        monitor.sampleOnce();
+
+        // one second later the shared process used 0.6 cores: 0.2 each, 0.6 in all (not 1.8)
+        nanos.set(TimeUnit.SECONDS.toNanos(1));
+        fake.stat(60, 0, 0, 1140, 0, 0, 0, 0).process(200, "shared-handler", 10, 200, 60, 0, 300 * 1024);
+        clock.now = clock.now.plusSeconds(15);
+        monitor.sampleOnce();
+        assertThat(admission.cpuUsage().used()).isCloseTo(0.6, within(1e-9));
+
+        // one leaves: the process is measured on for the other two
+        monitor.unregister("EG_2");
+        admission.ended("EG_2");
+        assertThat(monitor.registered()).containsExactly("EG_1", "EG_3");
+        nanos.set(TimeUnit.SECONDS.toNanos(2));
+        fake.stat(100, 0, 0, 1200, 0, 0, 0, 0).process(200, "shared-handler", 10, 200, 100, 0, 300 * 1024);
+        monitor.sampleOnce();
+        assertThat(admission.cpuUsage().used()).isCloseTo(0.4, within(1e-9));
+        assertThat(admission.ended("EG_1").orElseThrow().maxCpu()).isCloseTo(0.2, within(1e-9));
+    }
+
+    @Test
     void scheduledSamplingMeasuresARealBusyTree() throws Exception {
         TestClock clock = new TestClock();
         Admission admission = new Admission(config(""), 64, clock);

@@ -99,6 +99,31 @@ public final class WarmBrowser {
         }
     }
 
+    /**
+     * As {@link #discard()}, a few seconds later on a background thread: an egress without a browser starts first,
+     * without Chromium's teardown competing for the CPU. A {@link #take} in between still gets nothing.
+     */
+    public static void discardLater(java.time.Duration delay) {
+        WarmBrowser w;
+        synchronized (WarmBrowser.class) {
+            w = current;
+            current = null;
+        }
+        if (w == null) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            w.close();
+        }, "warm-browser-discard");
+        t.setDaemon(false); // finish the teardown even if the handler is about to exit
+        t.start();
+    }
+
     void close() {
         chrome.close();
         display.close();
