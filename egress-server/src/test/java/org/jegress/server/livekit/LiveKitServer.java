@@ -68,6 +68,11 @@ public final class LiveKitServer implements AutoCloseable {
      * namespace's veth address where WebRTC must work (libnice ignores loopback).
      */
     public static LiveKitServer start(String redisAddress, Path dir, String ip) throws Exception {
+        return startWithRedis(List.of("  address: " + redisAddress), dir, ip);
+    }
+
+    /** As {@link #start(String, Path, String)}, with the lines of its {@code redis:} block (e.g. sentinel keys). */
+    public static LiveKitServer startWithRedis(List<String> redisBlock, Path dir, String ip) throws Exception {
         HttpServer hooks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         LiveKitServer[] self = new LiveKitServer[1];
         hooks.createContext("/hook", ex -> {
@@ -95,7 +100,7 @@ public final class LiveKitServer implements AutoCloseable {
                 "  stun_servers:",
                 "    - " + ip + ":3478",
                 "redis:",
-                "  address: " + redisAddress,
+                String.join("\n", redisBlock),
                 "keys:",
                 "  " + API_KEY + ": " + API_SECRET,
                 "webhook:",

@@ -56,6 +56,14 @@ final class WorkerFixture implements AutoCloseable {
      */
     static WorkerFixture start(RedisServerExtension redis, LiveKitServer livekit, Path dir, String extraYaml,
             String classPath) throws Exception {
+        return start("  address: 127.0.0.1:" + redis.port(), livekit, dir, extraYaml, classPath);
+    }
+
+    /**
+     * @param redisBlock the lines of the config's {@code redis:} block (e.g. sentinel keys)
+     */
+    static WorkerFixture start(String redisBlock, LiveKitServer livekit, Path dir, String extraYaml,
+            String classPath) throws Exception {
         Files.createDirectories(dir);
         Path config = dir.resolve("egress.yaml");
         Files.writeString(config, String.join("\n",
@@ -63,7 +71,7 @@ final class WorkerFixture implements AutoCloseable {
                 "api_secret: " + LiveKitServer.API_SECRET,
                 "ws_url: " + livekit.wsUrl(),
                 "redis:",
-                "  address: 127.0.0.1:" + redis.port(),
+                redisBlock,
                 "logging:",
                 "  level: info",
                 // The suite runs on 2 cores: upstream's default costs (4 per web egress) would admit nothing.
