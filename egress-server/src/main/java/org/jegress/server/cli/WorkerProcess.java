@@ -25,11 +25,36 @@ final class WorkerProcess {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
 
     /**
-     * Handler JVMs: a small heap and serial GC (one egress per process; media lives in GStreamer, not the Java
-     * heap), C1 only (short start-up, no C2 compile threads), small thread stacks.
+     * Handler JVMs: a small heap and serial GC (one heavy egress or up to {@code shared_handler_capacity} light ones
+     * per process; media lives in GStreamer, not the Java heap), C1 only (short start-up, no C2 compile threads),
+     * small thread stacks.
      */
     static final List<String> HANDLER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xss512k", "-Xms16m", "-Xmx192m", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m");
+
+    /** The handler JVM options plus the config's {@code logging.level} for the handlers' own logs. */
+    static List<String> handlerOptions(EgressConfig config) {
+        List<String> options = new java.util.ArrayList<>(HANDLER_JVM_OPTIONS);
+        options.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + slf4jLevel(config.logging().level()));
+        return options;
+    }
+
+    /** Upstream's zap levels on slf4j-simple's (dpanic, panic and fatal log only errors). */
+    static String slf4jLevel(String level) {
+        switch (level == null ? "" : level.toLowerCase(java.util.Locale.ROOT)) {
+            case "debug":
+                return "debug";
+            case "warn":
+                return "warn";
+            case "error":
+            case "dpanic":
+            case "panic":
+            case "fatal":
+                return "error";
+            default:
+                return "info";
+        }
+    }
 
     /** {@code EGRESS_SPARE_HANDLER=false} turns the warm spare handler off (one idle JVM less, slower starts). */
     static final String SPARE_HANDLER_ENV = "EGRESS_SPARE_HANDLER";
@@ -51,7 +76,7 @@ final class WorkerProcess {
 
     static WorkerProcess start(EgressConfig config, String yaml) {
         EgressWorker w = EgressWorker.start(config, yaml, new EgressWorker.Settings(
-                HandlerProcess.Launcher.fromCurrentJvm(HANDLER_JVM_OPTIONS), Clock.systemUTC(),
+                HandlerProcess.Launcher.fromCurrentJvm(handlerOptions(config)), Clock.systemUTC(),
                 ZoneId.systemDefault(), !"false".equalsIgnoreCase(System.getenv(SPARE_HANDLER_ENV))));
         Optional<HealthEndpoint> health = HealthEndpoint.startIfEnabled(config.healthPort(),
                 new HealthEndpoint.Source() {

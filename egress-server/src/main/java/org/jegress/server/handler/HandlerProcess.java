@@ -78,6 +78,27 @@ public final class HandlerProcess {
                             : null);
         }
 
+        /**
+         * {@code GST_DEBUG} for a handler, from the {@code logging.level} its JVM options carry, as upstream sets it
+         * (debug 3, info and warn 2, error 1, plus {@code rtmpclient:4,srtlib:1}), unless the environment sets it.
+         */
+        void gstDebug(Map<String, String> env) {
+            if (env.containsKey("GST_DEBUG")) {
+                return;
+            }
+            String level = jvmOptions.stream().filter(o -> o.startsWith(LOG_LEVEL_OPTION))
+                    .map(o -> o.substring(LOG_LEVEL_OPTION.length())).reduce((a, b) -> b).orElse("info");
+            String base = switch (level) {
+                case "debug" -> "3";
+                case "error" -> "1";
+                default -> "2";
+            };
+            env.put("GST_DEBUG", base + ",rtmpclient:4,srtlib:1");
+            env.putIfAbsent("GST_DEBUG_NO_COLOR", "1"); // log files, not terminals
+        }
+
+        private static final String LOG_LEVEL_OPTION = "-Dorg.slf4j.simpleLogger.defaultLogLevel=";
+
         /** The command for one handler, and what to do with its CDS recording once it exits. */
         List<String> command(List<Runnable> onExit) {
             List<String> cmd = new ArrayList<>(List.of("setsid", javaBinary));
@@ -248,6 +269,7 @@ public final class HandlerProcess {
         env.put(HandlerMain.ENV_REQUEST, Base64.getEncoder().encodeToString(request.toByteArray()));
         env.put(HandlerMain.ENV_INFO, Base64.getEncoder().encodeToString(initial.toByteArray()));
         env.put(HandlerMain.ENV_CONFIG, configYaml);
+        launcher.gstDebug(env);
         // Handler logs go where the worker's go (every line names its egress), as the Go handlers' do.
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         try {
@@ -274,6 +296,7 @@ public final class HandlerProcess {
             pb.environment().put(HandlerMain.ENV_WARM_BROWSER, "false");
         }
         pb.environment().put(HandlerMain.ENV_CONFIG, configYaml);
+        launcher.gstDebug(pb.environment());
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         try {
             Process p = pb.start();
