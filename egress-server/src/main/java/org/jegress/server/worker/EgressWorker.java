@@ -232,6 +232,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         EgressWorker w = new EgressWorker(config, configYaml, settings, bus);
         w.monitor.start();
         w.watchIoHealth();
+        w.warmUpBidding();
         w.server.register(Method.LIST_ACTIVE_EGRESS, "", (ctx, req) -> w.listActive(req));
         w.startRegistration = w.server.register(Method.START_EGRESS, config.clusterId(),
                 (ctx, req) -> w.affinity(req), (ctx, req) -> w.startEgress(req));
@@ -240,6 +241,32 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         LOG.info("worker {} ({}) serving StartEgress{} on {} cores", w.nodeId, w.server.id(),
                 config.clusterId().isEmpty() ? "" : " for cluster " + config.clusterId(), w.admission.cores());
         return w;
+    }
+
+    /**
+     * Runs the bid's planning once on made-up requests: its first run loads the planner's and the providers' classes,
+     * which on a busy small machine took longer than livekit-server's one-second selection window (no bid: "no
+     * response from servers").
+     */
+    private void warmUpBidding() {
+        long t0 = System.nanoTime();
+        for (StartEgressRequest r : new StartEgressRequest[] {
+                StartEgressRequest.newBuilder().setEgressId("EG_warmup").setWeb(
+                        org.jegress.api.livekit.WebEgressRequest.newBuilder().setUrl("http://127.0.0.1/")
+                                .addFileOutputs(org.jegress.api.livekit.EncodedFileOutput.newBuilder()
+                                        .setFilepath("warmup.mp4"))).build(),
+                StartEgressRequest.newBuilder().setEgressId("EG_warmup").setRoomName("warmup").setTrack(
+                        org.jegress.api.livekit.TrackEgressRequest.newBuilder().setRoomName("warmup")
+                                .setTrackId("TR_warmup").setFile(org.jegress.api.livekit.DirectFileOutput
+                                        .newBuilder().setFilepath("warmup"))).build()}) {
+            try {
+                EgressOptions options = EgressOptions.defaults().withConfig(config).withZone(settings.zone());
+                Egress.checkSupported(Egress.planner(options, settings.clock()).plan(r), options);
+            } catch (RuntimeException e) {
+                LOG.debug("bid warm-up: {}", e.toString());
+            }
+        }
+        LOG.debug("bid warm-up took {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Upstream's start-up check: refuse to run on fewer cores than the cheapest egress needs. */
