@@ -47,6 +47,7 @@ final class EgressHost {
     private final Map<String, Thread> waiters = new ConcurrentHashMap<>();
     private final Map<String, EgressConfig> configs = new ConcurrentHashMap<>();
     private final long startedAtMillis;
+    private final java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
     private volatile boolean orphaned;
 
     /**
@@ -94,8 +95,7 @@ final class EgressHost {
             }
         });
         // the first egress's start-up counts the JVM's; later ones in a shared handler only their own
-        long startup = egresses.size() == 1 && waiters.isEmpty() ? System.currentTimeMillis() - startedAtMillis
-                : System.currentTimeMillis() - t0;
+        long startup = System.currentTimeMillis() - (first.getAndSet(false) ? startedAtMillis : t0);
         Thread waiter = new Thread(() -> awaitEnd(id, handle), "egress-end-" + id);
         waiter.setDaemon(true);
         waiters.put(id, waiter);

@@ -76,6 +76,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
     private final EgressMetrics metrics;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final HandlerPool handlers;
     private volatile PsrpcServer.Registration startRegistration;
     private volatile boolean shuttingDown;
     private volatile boolean terminating;
@@ -126,101 +127,12 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         this.monitor = new ResourceMonitor(admission, new HostCpu(), this);
         this.metrics = new EgressMetrics(new PromRegistry(), nodeId, config.clusterId(), admission, this,
                 monitor::cpuLoad);
+        this.handlers = new HandlerPool(settings.launcher(), configYaml, config.sharedHandlerCapacity(),
+                settings.spareHandler());
     }
-
-    // ------------------------------------------------------------------------------------------- spare handler
-
-    /**
-     * One handler JVM kept started and warmed up (classes loaded, GStreamer and its plugins initialised) so that an
-     * egress does not wait for that: about 0.5-0.7 s of every start on a small machine. Costs one idle JVM.
-     */
-    private HandlerProcess spare;
 
     /** Longest wait after an egress was handed to the spare before the next spare starts. */
     static final Duration SPARE_DELAY = Duration.ofSeconds(5);
-
-    private synchronized HandlerProcess takeSpare() {
-        HandlerProcess s = spare;
-        spare = null;
-        return s != null && s.isAlive() ? s : null;
-    }
-
-    /** Starts a new spare in the background, unless one is waiting or the worker winds down. */
-    private void replenishSpare() {
-        if (!settings.spareHandler()) {
-            return;
-        }
-        Thread t = new Thread(() -> {
-            synchronized (this) {
-                if (spare != null && spare.isAlive() || shuttingDown || closed.isDone()) {
-                    return;
-                }
-                try {
-                    spare = HandlerProcess.spare(settings.launcher(), configYaml, true);
-                } catch (RuntimeException e) {
-                    LOG.warn("cannot start a spare handler: {}", e.getMessage());
-                }
-            }
-        }, "spare-handler");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private synchronized void releaseSpare() {
-        if (spare != null) {
-            spare.kill();
-            spare = null;
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------- shared handlers
-
-    /**
-     * Handler processes that host several light egresses ({@link EgressPlan#lightweight()}: no browser, no video
-     * decoding or encoding), up to {@code shared_handler_capacity} each. A shared handler starts from the spare (or
-     * fresh when there is none) and is released once its last egress ended. A crash of one ends its egresses only.
-     */
-    private final List<HandlerProcess> sharedHandlers = new java.util.ArrayList<>();
-
-    /** Runs the egress in a shared handler with room, in a new one if none has. */
-    private HandlerProcess.Slot runShared(StartEgressRequest req, EgressInfo info) {
-        synchronized (sharedHandlers) {
-            for (HandlerProcess h : sharedHandlers) {
-                if (h.isAlive() && h.hosted() < config.sharedHandlerCapacity()) {
-                    return h.assign(req, info, configYaml, true);
-                }
-            }
-            HandlerProcess h = takeSpare();
-            if (h == null) {
-                h = HandlerProcess.spare(settings.launcher(), configYaml, false);
-            }
-            HandlerProcess host = h;
-            sharedHandlers.add(host);
-            host.exit().thenRun(() -> {
-                synchronized (sharedHandlers) {
-                    sharedHandlers.remove(host);
-                }
-            });
-            LOG.info("shared handler pid {} hosts up to {} light egresses", host.pid(), config.sharedHandlerCapacity());
-            return host.assign(req, info, configYaml, true);
-        }
-    }
-
-    /** Releases a shared handler once nothing runs in it any more. */
-    private void releaseIfEmpty(HandlerProcess h) {
-        synchronized (sharedHandlers) {
-            if (h.isShared() && h.hosted() == 0 && sharedHandlers.remove(h)) {
-                LOG.debug("releasing empty shared handler pid {}", h.pid());
-                h.release();
-            }
-        }
-    }
-
-    private void releaseSharedHandlers() {
-        synchronized (sharedHandlers) {
-            sharedHandlers.stream().filter(h -> h.hosted() == 0).forEach(HandlerProcess::release);
-        }
-    }
 
     /** Upstream: after 10 minutes of failing IO updates the worker gives up and shuts down. */
     static final Duration IO_UNHEALTHY_LIMIT = Duration.ofMinutes(10);
@@ -236,7 +148,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         w.server.register(Method.LIST_ACTIVE_EGRESS, "", (ctx, req) -> w.listActive(req));
         w.startRegistration = w.server.register(Method.START_EGRESS, config.clusterId(),
                 (ctx, req) -> w.affinity(req), (ctx, req) -> w.startEgress(req));
-        w.replenishSpare();
+        w.handlers.replenishSpare();
         w.recoverUploads(null);
         LOG.info("worker {} ({}) serving StartEgress{} on {} cores", w.nodeId, w.server.id(),
                 config.clusterId().isEmpty() ? "" : " for cluster " + config.clusterId(), w.admission.cores());
@@ -422,13 +334,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         CompletableFuture<Void> created = reporter.create(info);
         HandlerProcess.Slot handler;
         try {
-            if (plan.lightweight() && config.sharedHandlerCapacity() > 1) {
-                handler = runShared(req, info);
-            } else {
-                HandlerProcess spareHandler = takeSpare();
-                handler = spareHandler != null ? spareHandler.assign(req, info, configYaml, false)
-                        : HandlerProcess.launch(settings.launcher(), req, info, configYaml);
-            }
+            handler = handlers.run(req, info, plan.lightweight());
         } catch (RuntimeException e) {
             topics.forEach(PsrpcServer.Registration::kill);
             admission.aborted(id);
@@ -441,7 +347,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         // start-up would otherwise take CPU from this egress's own start on a small machine.
         CompletableFuture<Void> started = new CompletableFuture<>();
         started.completeOnTimeout(null, SPARE_DELAY.toMillis(), TimeUnit.MILLISECONDS)
-                .thenRun(this::replenishSpare);
+                .thenRun(handlers::replenishSpare);
         handler.onUpdate(update -> {
             r.info = update;
             reporter.update(update);
@@ -566,7 +472,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         admission.ended(id);
         monitor.unregister(id);
         running.remove(id);
-        releaseIfEmpty(r.handler.process());
+        handlers.ended(r.handler.process());
         LOG.info("{}: {} {}", id, last.getStatus(), last.getError());
         if (shuttingDown && running.isEmpty()) {
             drained.complete(null);
@@ -610,13 +516,12 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
     public void drain() {
         terminating = true;
         shuttingDown = true;
-        releaseSpare();
+        handlers.close();
         admission.setDisabled(true);
         PsrpcServer.Registration reg = startRegistration;
         if (reg != null) {
             reg.deregister();
         }
-        releaseSharedHandlers();
         LOG.info("draining: {} egress still running", running.size());
         if (running.isEmpty()) {
             drained.complete(null);
@@ -629,7 +534,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
     public void stopAll() {
         terminating = true;
         shuttingDown = true;
-        releaseSpare();
+        handlers.close();
         admission.setDisabled(true);
         running.values().forEach(r -> {
             r.result = HandlerResult.KILLED_SHUTDOWN;
@@ -677,8 +582,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         if (closed.isDone()) {
             return;
         }
-        releaseSpare();
-        releaseSharedHandlers();
+        handlers.close();
         monitor.close();
         reporter.flush(Duration.ofSeconds(30));
         server.kill();
