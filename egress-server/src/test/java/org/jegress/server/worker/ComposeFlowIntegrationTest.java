@@ -93,13 +93,7 @@ class ComposeFlowIntegrationTest {
     @Test
     void seedFlowThroughThePublishedServerSdk() throws Exception {
         TestNamespace ns = TestNamespace.required();
-        dir = ROOT.resolve("egress-server/target/room-it/ComposeFlowIntegrationTest");
-        if (Files.exists(dir)) { // this run's files only
-            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        dir = WorkerFixture.freshDir("ComposeFlowIntegrationTest");
         String room = "compose-room";
         Path node = Paths.get(System.getProperty("jegress.test.node", "../egress-sources/room/src/test/node"));
         try (LiveKitServer lks = LiveKitServer.start("127.0.0.1:" + REDIS.port(), dir, ns.serverIp());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,14 +62,7 @@ class SentinelFailoverIntegrationTest {
 
     @Test
     void aMasterFailoverDuringARecordingKeepsItAndItsFinalStatus() throws Exception {
-        Path root = Paths.get(System.getProperty("jegress.root", "..")).toAbsolutePath().normalize();
-        Path dir = root.resolve("egress-server/target/room-it/SentinelFailoverIntegrationTest");
-        if (Files.exists(dir)) {
-            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        Path dir = WorkerFixture.freshDir("SentinelFailoverIntegrationTest");
         int master = Ports.freeTcp();
         int replica = Ports.freeTcp();
         int sentinel = Ports.freeTcp();

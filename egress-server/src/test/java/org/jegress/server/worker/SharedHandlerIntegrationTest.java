@@ -40,14 +40,7 @@ class SharedHandlerIntegrationTest {
     @Test
     void aCrashedSharedHandlerFailsOnlyItsOwnEgresses() throws Exception {
         TestNamespace ns = TestNamespace.required();
-        Path root = Paths.get(System.getProperty("jegress.root", "..")).toAbsolutePath().normalize();
-        Path dir = root.resolve("egress-server/target/room-it/SharedHandlerIntegrationTest");
-        if (Files.exists(dir)) { // a fresh directory: the files checked below must be this run's
-            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        Path dir = WorkerFixture.freshDir("SharedHandlerIntegrationTest");
         try (LiveKitServer livekit = LiveKitServer.start("127.0.0.1:" + REDIS.port(), dir, ns.serverIp())) {
             WorkerIntegrationTest.livekit = livekit;
             Path node = Paths.get(System.getProperty("jegress.test.node", "../egress-sources/room/src/test/node"));

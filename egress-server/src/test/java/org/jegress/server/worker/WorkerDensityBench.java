@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.jegress.api.livekit.EgressInfo;
 import org.jegress.api.livekit.EgressStatus;
@@ -56,7 +55,7 @@ class WorkerDensityBench {
         int settle = Integer.getInteger("bench.settle.seconds", 10);
         String capacity = System.getProperty("bench.capacity", "50");
         TestNamespace ns = TestNamespace.required();
-        Path dir = benchDir("WorkerDensityBench");
+        Path dir = WorkerFixture.freshDir("WorkerDensityBench");
         try (LiveKitServer livekit = LiveKitServer.start("127.0.0.1:" + REDIS.port(), dir, ns.serverIp())) {
             WorkerIntegrationTest.livekit = livekit;
             String room = "density";
@@ -153,7 +152,7 @@ class WorkerDensityBench {
     void webEgressStartOnABusyWorker() throws Exception {
         int count = Integer.getInteger("bench.web.egresses", 5);
         TestNamespace ns = TestNamespace.required();
-        Path dir = benchDir("WorkerWebStartBench");
+        Path dir = WorkerFixture.freshDir("WorkerWebStartBench");
         try (LiveKitServer livekit = LiveKitServer.start("127.0.0.1:" + REDIS.port(), dir, ns.serverIp());
                 TestPages pages = new TestPages()) {
             WorkerIntegrationTest.livekit = livekit;
@@ -239,17 +238,6 @@ class WorkerDensityBench {
         }
         int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-    }
-
-    private static Path benchDir(String name) throws IOException {
-        Path root = Paths.get(System.getProperty("jegress.root", "..")).toAbsolutePath().normalize();
-        Path dir = root.resolve("egress-server/target/room-it/" + name);
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        return Files.createDirectories(dir);
     }
 
     static String packagedClassPath() {

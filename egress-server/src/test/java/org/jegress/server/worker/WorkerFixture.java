@@ -94,6 +94,21 @@ final class WorkerFixture implements AutoCloseable {
         return w;
     }
 
+    /**
+     * {@code egress-server/target/room-it/<name>}, emptied: kept after the run for a look at the logs, and holding
+     * only this run's files.
+     */
+    static Path freshDir(String name) throws IOException {
+        Path root = Path.of(System.getProperty("jegress.root", "..")).toAbsolutePath().normalize();
+        Path dir = root.resolve("egress-server/target/room-it/" + name);
+        if (Files.exists(dir)) {
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
     /** Waits for a log line containing {@code text}. */
     void awaitLog(String text, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
