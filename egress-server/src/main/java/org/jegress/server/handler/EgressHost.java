@@ -143,9 +143,6 @@ final class EgressHost {
     void handle(HandlerCommand c) {
         Reply.Builder r = Reply.newBuilder().setId(c.getId());
         EgressHandle h = egresses.get(c.getEgressId());
-        if (h == null && egresses.size() == 1 && c.getEgressId().isEmpty()) {
-            h = egresses.values().iterator().next();
-        }
         if (h == null) {
             r.setError("egress not found").setCode("not_found");
         } else {

@@ -152,6 +152,27 @@ public final class HandlerMain {
                 EgressInfo.parseFrom(c.getStart().getInfo()), c.getStart().getConfigYaml(), env);
     }
 
+    /**
+     * Made-up requests whose planning loads the planner's, the sources' and the sinks' classes (a track egress, a
+     * participant egress, a web egress); the spare handler and the worker's first bid run them once ahead of time.
+     */
+    public static final java.util.List<StartEgressRequest> WARM_UP_REQUESTS = java.util.List.of(
+            StartEgressRequest.newBuilder().setEgressId("EG_warmup").setRoomName("warmup")
+                    .setTrack(org.jegress.api.livekit.TrackEgressRequest.newBuilder().setRoomName("warmup")
+                            .setTrackId("TR_warmup").setFile(org.jegress.api.livekit.DirectFileOutput
+                                    .newBuilder().setFilepath("warmup")))
+                    .build(),
+            StartEgressRequest.newBuilder().setEgressId("EG_warmup").setRoomName("warmup")
+                    .setParticipant(org.jegress.api.livekit.ParticipantEgressRequest.newBuilder()
+                            .setRoomName("warmup").setIdentity("warmup")
+                            .addFileOutputs(org.jegress.api.livekit.EncodedFileOutput.newBuilder()
+                                    .setFilepath("warmup.mp4")))
+                    .build(),
+            StartEgressRequest.newBuilder().setEgressId("EG_warmup").setWeb(
+                    org.jegress.api.livekit.WebEgressRequest.newBuilder().setUrl("http://127.0.0.1/")
+                            .addFileOutputs(org.jegress.api.livekit.EncodedFileOutput.newBuilder()
+                                    .setFilepath("warmup.mp4"))).build());
+
     /** What every egress needs first, done while the spare waits: GStreamer, its plugins, the planner's classes. */
     private static void warmUp() {
         long t0 = System.nanoTime();
@@ -174,18 +195,7 @@ public final class HandlerMain {
             EgressConfig config = ConfigLoader.parse(String.join("\n", "api_key: warmup", "api_secret: warmup",
                     "ws_url: ws://127.0.0.1:7880", "log_level: info", ""), Map.of());
             EgressPlanner planner = new EgressPlanner(config, Clock.systemUTC(), java.time.ZoneOffset.UTC);
-            for (StartEgressRequest r : new StartEgressRequest[] {
-                    StartEgressRequest.newBuilder().setEgressId("EG_warmup").setRoomName("warmup")
-                            .setTrack(org.jegress.api.livekit.TrackEgressRequest.newBuilder().setRoomName("warmup")
-                                    .setTrackId("TR_warmup").setFile(org.jegress.api.livekit.DirectFileOutput
-                                            .newBuilder().setFilepath("warmup")))
-                            .build(),
-                    StartEgressRequest.newBuilder().setEgressId("EG_warmup").setRoomName("warmup")
-                            .setParticipant(org.jegress.api.livekit.ParticipantEgressRequest.newBuilder()
-                                    .setRoomName("warmup").setIdentity("warmup")
-                                    .addFileOutputs(org.jegress.api.livekit.EncodedFileOutput.newBuilder()
-                                            .setFilepath("warmup.mp4")))
-                            .build()}) {
+            for (StartEgressRequest r : WARM_UP_REQUESTS) {
                 Egress.checkSupported(planner.plan(r));
             }
             org.jegress.api.auth.EgressToken.build("EG_warmup", "warmup", "warmup", "warmup", Instant.now());

@@ -162,15 +162,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
      */
     private void warmUpBidding() {
         long t0 = System.nanoTime();
-        for (StartEgressRequest r : new StartEgressRequest[] {
-                StartEgressRequest.newBuilder().setEgressId("EG_warmup").setWeb(
-                        org.jegress.api.livekit.WebEgressRequest.newBuilder().setUrl("http://127.0.0.1/")
-                                .addFileOutputs(org.jegress.api.livekit.EncodedFileOutput.newBuilder()
-                                        .setFilepath("warmup.mp4"))).build(),
-                StartEgressRequest.newBuilder().setEgressId("EG_warmup").setRoomName("warmup").setTrack(
-                        org.jegress.api.livekit.TrackEgressRequest.newBuilder().setRoomName("warmup")
-                                .setTrackId("TR_warmup").setFile(org.jegress.api.livekit.DirectFileOutput
-                                        .newBuilder().setFilepath("warmup"))).build()}) {
+        for (StartEgressRequest r : HandlerMain.WARM_UP_REQUESTS) {
             try {
                 EgressOptions options = EgressOptions.defaults().withConfig(config).withZone(settings.zone());
                 Egress.checkSupported(Egress.planner(options, settings.clock()).plan(r), options);
