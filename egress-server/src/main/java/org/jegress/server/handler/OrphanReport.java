@@ -34,7 +34,7 @@ final class OrphanReport {
         }
         EgressInfo info = b.build();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (RedisBus bus = RedisBus.connect(RedisUris.of(config.redis()));
+        try (RedisBus bus = RedisUris.connect(config.redis());
                 PsrpcClient io = new PsrpcClient(bus, "IOInfo", Ids.clientId(), config.ioSelectionTimeout())) {
             while (true) {
                 try {

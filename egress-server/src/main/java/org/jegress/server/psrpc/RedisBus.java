@@ -1,12 +1,20 @@
 package org.jegress.server.psrpc;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.BaseRedisAsyncCommands;
+import io.lettuce.core.api.async.RedisStringAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -27,6 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jegress.api.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * the SUBSCRIBE, because Pub/Sub drops anything published before that. After a connection loss Lettuce
  * reconnects and resubscribes the confirmed channels by itself; messages published meanwhile are lost, as in Go.
  *
+ * <p>In Redis Cluster mode ({@link #connectCluster}) the Pub/Sub connection subscribes on one node (a classic
+ * PUBLISH reaches every node of the cluster, as go-redis' cluster client relies on) and the queue lock keys are
+ * routed to their slot's master.
+ *
  * <p>Subscribers are called on one bus thread, in arrival order, never on a Netty event loop; they must not
  * block. Thread-safe.
  */
@@ -53,9 +66,13 @@ public final class RedisBus implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
 
     private final ClientResources resources;
-    private final RedisClient client;
+    private final AbstractRedisClient client;
     private final StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
-    private final StatefulRedisConnection<byte[], byte[]> commands;
+    private final StatefulConnection<byte[], byte[]> commands;
+    /** PUBLISH, on either kind of connection. */
+    private final BaseRedisAsyncCommands<byte[], byte[]> publisher;
+    /** SET of the queue lock, on either kind of connection. */
+    private final RedisStringAsyncCommands<byte[], byte[]> locker;
     private final ExecutorService dispatcher;
     private final Duration timeout;
     /** Guards channel state changes so SUBSCRIBE/UNSUBSCRIBE reach Redis in the order of local decisions. */
@@ -63,28 +80,33 @@ public final class RedisBus implements AutoCloseable {
     private final Map<String, ChannelState> channels = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private RedisBus(RedisURI uri, Duration timeout) {
+    private RedisBus(Duration timeout, Function<ClientResources, AbstractRedisClient> clients) {
         this.timeout = timeout;
         // Reconnect quickly after a Redis restart (10 ms doubling up to 2 s); every outage loses messages.
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(2), 2,
                         TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // Bound commands queued while disconnected; a stale publish is worthless after its expiry.
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
-                .build());
+        this.client = clients.apply(resources);
         this.dispatcher = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "psrpc-bus");
             t.setDaemon(true);
             return t;
         });
         try {
-            this.commands = client.connect(ByteArrayCodec.INSTANCE);
-            this.pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+            if (client instanceof RedisClusterClient cluster) {
+                StatefulRedisClusterConnection<byte[], byte[]> c = cluster.connect(ByteArrayCodec.INSTANCE);
+                this.commands = c;
+                this.publisher = c.async();
+                this.locker = c.async();
+                this.pubSub = cluster.connectPubSub(ByteArrayCodec.INSTANCE);
+            } else {
+                StatefulRedisConnection<byte[], byte[]> c = ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
+                this.commands = c;
+                this.publisher = c.async();
+                this.locker = c.async();
+                this.pubSub = ((RedisClient) client).connectPubSub(ByteArrayCodec.INSTANCE);
+            }
         } catch (RuntimeException e) {
             shutdownClient();
             throw e;
@@ -103,6 +125,10 @@ public final class RedisBus implements AutoCloseable {
         });
     }
 
+    private static SocketOptions socketOptions(Duration timeout) {
+        return SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
+    }
+
     /** Connects to Redis with {@link #DEFAULT_TIMEOUT}. */
     public static RedisBus connect(RedisURI uri) {
         return connect(uri, DEFAULT_TIMEOUT);
@@ -114,7 +140,42 @@ public final class RedisBus implements AutoCloseable {
      * @param timeout connect timeout, command timeout and the longest {@link #subscribe} waits for confirmation
      */
     public static RedisBus connect(RedisURI uri, Duration timeout) {
-        return new RedisBus(uri, timeout);
+        return new RedisBus(timeout, resources -> {
+            RedisClient c = RedisClient.create(resources, uri);
+            c.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    // Bound commands queued while disconnected; a stale publish is worthless after its expiry.
+                    .timeoutOptions(TimeoutOptions.enabled(timeout))
+                    .socketOptions(socketOptions(timeout))
+                    .build());
+            return c;
+        });
+    }
+
+    /**
+     * Connects to a Redis Cluster through its seed nodes ({@code cluster_addresses}).
+     *
+     * @param maxRedirects MOVED/ASK redirects followed per command ({@code max_redirects})
+     */
+    public static RedisBus connectCluster(List<RedisURI> seeds, int maxRedirects, Duration timeout) {
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("no cluster seed nodes");
+        }
+        return new RedisBus(timeout, resources -> {
+            RedisClusterClient c = RedisClusterClient.create(resources, seeds);
+            c.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .maxRedirects(maxRedirects)
+                    // follow failovers and resharding without waiting for a MOVED to be noticed
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers()
+                            .enablePeriodicRefresh(Duration.ofSeconds(30))
+                            .build())
+                    .timeoutOptions(TimeoutOptions.enabled(timeout))
+                    .socketOptions(socketOptions(timeout))
+                    .build());
+            return c;
+        });
     }
 
     /** Connects to a {@code redis://host:port[/db]} style URI. */
@@ -134,7 +195,7 @@ public final class RedisBus implements AutoCloseable {
      * @return completes with the number of Redis subscribers that received the message
      */
     public CompletableFuture<Long> publish(String channel, byte[] payload) {
-        CompletableFuture<Long> f = commands.async()
+        CompletableFuture<Long> f = publisher
                 .publish(channel.getBytes(StandardCharsets.ISO_8859_1), payload)
                 .toCompletableFuture();
         f.whenComplete((n, e) -> {
@@ -173,7 +234,7 @@ public final class RedisBus implements AutoCloseable {
     public CompletableFuture<Boolean> tryQueueLock(byte[] payload) {
         byte[] value = Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE))
                 .getBytes(StandardCharsets.US_ASCII);
-        return commands.async()
+        return locker
                 .set(Envelope.queueLockKeyBytes(payload), value,
                         SetArgs.Builder.ex(QUEUE_LOCK_TTL.toSeconds()).nx())
                 .toCompletableFuture()

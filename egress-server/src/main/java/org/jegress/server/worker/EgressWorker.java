@@ -140,7 +140,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
     /** Connects to Redis and starts serving. */
     public static EgressWorker start(EgressConfig config, String configYaml, Settings settings) {
         checkCores(config);
-        RedisBus bus = RedisBus.connect(RedisUris.of(config.redis()));
+        RedisBus bus = RedisUris.connect(config.redis());
         EgressWorker w = new EgressWorker(config, configYaml, settings, bus);
         w.monitor.start();
         w.watchIoHealth();

@@ -2,44 +2,67 @@ package org.jegress.server.worker;
 
 import java.time.Duration;
 
+import java.util.List;
+
 import io.lettuce.core.RedisURI;
 
 import org.jegress.api.config.RedisConfig;
 import org.jegress.api.error.EgressException;
+import org.jegress.server.psrpc.RedisBus;
 
-/** Turns the {@code redis:} config block into a Lettuce URI: single node or sentinel, with TLS and credentials. */
+/**
+ * Turns the {@code redis:} config block into Lettuce URIs (single node, sentinel or cluster seeds, with TLS and
+ * credentials) and connects the psrpc bus with them.
+ */
 public final class RedisUris {
-
     private RedisUris() {
     }
 
+    /** Connects the psrpc bus in the mode the block selects. */
+    public static RedisBus connect(RedisConfig c) {
+        if (!c.clusterAddresses().isEmpty()) {
+            return RedisBus.connectCluster(clusterSeeds(c), c.maxRedirects(), RedisBus.DEFAULT_TIMEOUT);
+        }
+        return RedisBus.connect(of(c));
+    }
+
+    /** The seed nodes of {@code cluster_addresses}, each with the block's credentials and TLS. */
+    public static List<RedisURI> clusterSeeds(RedisConfig c) {
+        return c.clusterAddresses().stream().map(a -> {
+            HostPort hp = HostPort.parse(a);
+            return finish(RedisURI.Builder.redis(hp.host, hp.port), c, false);
+        }).toList();
+    }
+
+    /** The URI of a single node or sentinel block; cluster blocks go through {@link #clusterSeeds}. */
     public static RedisURI of(RedisConfig c) {
         if (!c.isConfigured()) {
             throw EgressException.invalidInput("redis address (the worker needs the Redis livekit-server uses)");
         }
         if (!c.clusterAddresses().isEmpty()) {
-            throw EgressException.notSupported("redis cluster mode");
+            throw new IllegalArgumentException("cluster mode has several seed URIs: use clusterSeeds");
         }
         RedisURI.Builder b;
         if (!c.sentinelAddresses().isEmpty()) {
-            HostPort first = HostPort.parse(c.sentinelAddresses().get(0));
-            b = RedisURI.Builder.sentinel(first.host, first.port, c.sentinelMasterName());
-            for (String s : c.sentinelAddresses().subList(1, c.sentinelAddresses().size())) {
+            b = RedisURI.builder().withSentinelMasterId(c.sentinelMasterName());
+            for (String s : c.sentinelAddresses()) {
                 HostPort hp = HostPort.parse(s);
-                b.withSentinel(hp.host, hp.port);
+                RedisURI.Builder sentinel = RedisURI.Builder.redis(hp.host, hp.port);
+                credentials(sentinel, c.sentinelUsername(), c.sentinelPassword());
+                b.withSentinel(sentinel.build());
             }
         } else {
             HostPort hp = HostPort.parse(c.address());
             b = RedisURI.Builder.redis(hp.host, hp.port);
         }
-        b.withDatabase(c.db());
-        if (c.password() != null && !c.password().isEmpty()) {
-            if (c.username() != null && !c.username().isEmpty()) {
-                b.withAuthentication(c.username(), c.password());
-            } else {
-                b.withPassword(c.password().toCharArray());
-            }
+        return finish(b, c, true);
+    }
+
+    private static RedisURI finish(RedisURI.Builder b, RedisConfig c, boolean withDatabase) {
+        if (withDatabase) {
+            b.withDatabase(c.db()); // a cluster has database 0 only
         }
+        credentials(b, c.username(), c.password());
         boolean tls = c.useTls() || (c.tls() != null && c.tls().enabled());
         if (tls) {
             b.withSsl(true);
@@ -51,6 +74,16 @@ public final class RedisUris {
             b.withTimeout(Duration.ofMillis(c.dialTimeoutMillis()));
         }
         return b.build();
+    }
+
+    private static void credentials(RedisURI.Builder b, String username, String password) {
+        if (password != null && !password.isEmpty()) {
+            if (username != null && !username.isEmpty()) {
+                b.withAuthentication(username, password);
+            } else {
+                b.withPassword(password.toCharArray());
+            }
+        }
     }
 
     private record HostPort(String host, int port) {
