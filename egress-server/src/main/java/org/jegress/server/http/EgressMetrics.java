@@ -41,7 +41,8 @@ import org.jegress.api.admission.HandlerResult;
  *
  * All {@code livekit_*} series carry the constant labels {@code node_id} and {@code cluster_id}, as upstream. Not
  * exported, because nothing here produces them: upstream's PulseAudio metrics ({@code livekit_load_ratio{type="pulse"}},
- * {@code livekit_egress_pulse_sinks}; each web egress has its own PulseAudio server here) and the psrpc metrics.
+ * {@code livekit_egress_pulse_sinks}; each web egress has its own PulseAudio server here). The psrpc metrics
+ * ({@link PsrpcMetrics}) share the registry.
  * The upload metrics ({@link #upload}) are counted from what the handlers report, so totals outlive the handlers.
  */
 public final class EgressMetrics {

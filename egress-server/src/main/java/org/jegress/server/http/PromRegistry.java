@@ -37,6 +37,8 @@ public final class PromRegistry implements MetricsSource {
     private static final Logger log = LoggerFactory.getLogger(PromRegistry.class);
 
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    /** The {@code le} label of a bucket series, with its trailing comma. */
+    private static final Pattern LE = Pattern.compile("(?<=[{,])le=\"([^\"]*)\",?");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     /** Prometheus metric types this registry writes. */
@@ -245,8 +247,8 @@ public final class PromRegistry implements MetricsSource {
 
     /** Series of one histogram: by labels, then buckets by ascending {@code le}, then {@code _sum}, {@code _count}. */
     private static int histogramOrder(String a, String b) {
-        String ka = a.replaceAll(",?le=\"[^\"]*\"", "").replaceFirst("_(bucket|sum|count)\\{", "{");
-        String kb = b.replaceAll(",?le=\"[^\"]*\"", "").replaceFirst("_(bucket|sum|count)\\{", "{");
+        String ka = withoutLe(a);
+        String kb = withoutLe(b);
         int c = ka.compareTo(kb);
         if (c != 0) {
             return c;
@@ -255,12 +257,17 @@ public final class PromRegistry implements MetricsSource {
         return c != 0 ? c : Double.compare(le(a), le(b));
     }
 
+    /** The series' labels without {@code le} (not to be confused with labels ending in "le", like {@code role}). */
+    private static String withoutLe(String series) {
+        return LE.matcher(series).replaceAll("").replace(",}", "}").replaceFirst("_(bucket|sum|count)\\{", "{");
+    }
+
     private static int rank(String series) {
         return series.contains("_bucket{") ? 0 : series.contains("_sum") ? 1 : 2;
     }
 
     private static double le(String series) {
-        java.util.regex.Matcher m = Pattern.compile("le=\"([^\"]*)\"").matcher(series);
+        java.util.regex.Matcher m = LE.matcher(series);
         if (!m.find()) {
             return 0;
         }

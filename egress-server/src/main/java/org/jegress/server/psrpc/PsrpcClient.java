@@ -33,6 +33,7 @@ public final class PsrpcClient implements AutoCloseable {
     private final String service;
     private final String id;
     private final Duration selectionTimeout;
+    private final PsrpcObserver observer;
     private final Map<String, BlockingQueue<Object>> pending = new ConcurrentHashMap<>();
     private final RedisBus.Subscription responses;
     private final RedisBus.Subscription claims;
@@ -51,7 +52,14 @@ public final class PsrpcClient implements AutoCloseable {
      * @throws PsrpcException {@code unavailable} if Redis does not confirm the subscriptions
      */
     public PsrpcClient(RedisBus bus, String service, String clientId, Duration selectionTimeout) {
+        this(bus, service, clientId, selectionTimeout, PsrpcObserver.NONE);
+    }
+
+    /** As {@link #PsrpcClient(RedisBus, String, String, Duration)}, reporting every call to {@code observer}. */
+    public PsrpcClient(RedisBus bus, String service, String clientId, Duration selectionTimeout,
+                       PsrpcObserver observer) {
         this.bus = bus;
+        this.observer = observer;
         this.service = service;
         this.id = clientId;
         this.selectionTimeout = selectionTimeout;
@@ -94,11 +102,15 @@ public final class PsrpcClient implements AutoCloseable {
                                                          CallOptions options) {
         check(method, false);
         String requestId = Ids.requestId();
-        long deadline = System.nanoTime() + options.timeout().toNanos();
+        long start = System.nanoTime();
+        long deadline = start + options.timeout().toNanos();
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         pending.put(requestId, events); // before publishing: the first claim may come back at once
+        Request wire = request(requestId, request, options, false);
+        Response response = null;
+        ErrorCode failed = null;
         try {
-            bus.publish(method.requestChannel(topic), Envelope.encode(request(requestId, request, options, false)));
+            bus.publish(method.requestChannel(topic), Envelope.encode(wire));
             Response early = null;
             if (method.requireClaim()) {
                 CallOptions.Selection selection = options.selection() != null
@@ -110,10 +122,15 @@ public final class PsrpcClient implements AutoCloseable {
                         .setServerId(selected.serverId)
                         .build()));
             }
-            Response response = early != null ? early : awaitResponse(events, deadline);
+            response = early != null ? early : awaitResponse(events, deadline);
             return decode(method, response);
+        } catch (PsrpcException e) {
+            failed = e.code() == null ? ErrorCode.UNKNOWN : e.code();
+            throw e;
         } finally {
             pending.remove(requestId);
+            observer.onRequest(PsrpcObserver.Role.CLIENT, "rpc", method, System.nanoTime() - start, failed,
+                    response == null ? 0 : response.getRawResponse().size(), wire.getRawRequest().size());
         }
     }
 
@@ -133,15 +150,19 @@ public final class PsrpcClient implements AutoCloseable {
                                                                             Q request, CallOptions options) {
         check(method, true);
         String requestId = Ids.requestId();
-        long deadline = System.nanoTime() + options.timeout().toNanos();
+        long start = System.nanoTime();
+        long deadline = start + options.timeout().toNanos();
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         pending.put(requestId, events);
         List<MultiResult<R>> results = new ArrayList<>();
+        Request wire = request(requestId, request, options, true);
+        int rx = 0;
         try {
-            bus.publish(method.requestChannel(topic), Envelope.encode(request(requestId, request, options, true)));
+            bus.publish(method.requestChannel(topic), Envelope.encode(wire));
             Object event;
             while ((event = poll(events, deadline)) != null) {
                 if (event instanceof Response r) {
+                    rx += r.getRawResponse().size();
                     try {
                         results.add(new MultiResult<>(r.getServerId(), decode(method, r), null));
                     } catch (PsrpcException e) {
@@ -152,6 +173,8 @@ public final class PsrpcClient implements AutoCloseable {
             return results;
         } finally {
             pending.remove(requestId);
+            observer.onRequest(PsrpcObserver.Role.CLIENT, "multirpc", method, System.nanoTime() - start,
+                    results.isEmpty() ? ErrorCode.UNKNOWN : null, rx, wire.getRawRequest().size());
         }
     }
 

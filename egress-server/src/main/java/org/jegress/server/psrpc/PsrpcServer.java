@@ -43,6 +43,7 @@ public final class PsrpcServer implements AutoCloseable {
     private final String id;
     private final ExecutorService executor;
     private final boolean ownsExecutor;
+    private final PsrpcObserver observer;
     private final Map<String, HandlerRegistration<?, ?>> registrations = new ConcurrentHashMap<>();
 
     /** A server with a random {@code SRV_} ID and its own cached thread pool. */
@@ -56,7 +57,13 @@ public final class PsrpcServer implements AutoCloseable {
      *                 outcome); {@code null} for an owned cached pool of daemon threads
      */
     public PsrpcServer(RedisBus bus, String serverId, ExecutorService executor) {
+        this(bus, serverId, executor, PsrpcObserver.NONE);
+    }
+
+    /** As {@link #PsrpcServer(RedisBus, String, ExecutorService)}, reporting every request to {@code observer}. */
+    public PsrpcServer(RedisBus bus, String serverId, ExecutorService executor, PsrpcObserver observer) {
         this.bus = bus;
+        this.observer = observer;
         this.id = serverId;
         this.ownsExecutor = executor == null;
         this.executor = executor != null ? executor : Executors.newCachedThreadPool(new NamedThreads("psrpc-server"));
@@ -263,8 +270,10 @@ public final class PsrpcServer implements AutoCloseable {
             if (!(Envelope.decode(payload).orElse(null) instanceof Request req)) {
                 return;
             }
+            observer.onRequestReceived(method);
             if (Envelope.nowUnixNanos() >= req.getExpiry()) {
                 log.debug("dropping expired {} request {}", method, req.getRequestId());
+                observer.onRequestExpired(method);
                 return;
             }
             RequestContext ctx = new RequestContext(req.getRequestId(), req.getClientId(), id, req.getSentAt(),
@@ -280,6 +289,7 @@ public final class PsrpcServer implements AutoCloseable {
             if (method.requireClaim() && !claim(ctx, request)) {
                 return;
             }
+            long start = System.nanoTime();
             Response.Builder res;
             try {
                 R out = handler.handle(ctx, request);
@@ -288,6 +298,9 @@ public final class PsrpcServer implements AutoCloseable {
                 res = failure(e);
             }
             respond(ctx, res);
+            observer.onRequest(PsrpcObserver.Role.SERVER, "rpc", method, System.nanoTime() - start,
+                    res.getError().isEmpty() ? null : ErrorCode.fromWire(res.getCode()),
+                    req.getRawRequest().size(), res.getRawResponse().size());
         }
 
         /** Bids and waits for the client's ClaimResponse until the request's expiry; true if we won. */

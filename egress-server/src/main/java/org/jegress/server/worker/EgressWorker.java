@@ -37,6 +37,7 @@ import org.jegress.server.handler.HandlerMain;
 import org.jegress.server.handler.HandlerProcess;
 import org.jegress.server.handler.ipc.HandlerCommand;
 import org.jegress.server.http.EgressMetrics;
+import org.jegress.server.http.PsrpcMetrics;
 import org.jegress.server.http.PromRegistry;
 import org.jegress.server.psrpc.Ids;
 import org.jegress.server.psrpc.Method;
@@ -119,13 +120,14 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         this.bus = bus;
         this.admission = new Admission(config.cpuCost(), Runtime.getRuntime().availableProcessors(),
                 settings.clock());
-        this.server = new PsrpcServer(bus);
-        this.ioClient = new PsrpcClient(bus, "IOInfo", Ids.clientId(),
-                config.ioSelectionTimeout());
+        PromRegistry registry = new PromRegistry();
+        PsrpcMetrics rpcMetrics = new PsrpcMetrics(registry, nodeId);
+        this.server = new PsrpcServer(bus, Ids.serverId(), null, rpcMetrics);
+        this.ioClient = new PsrpcClient(bus, "IOInfo", Ids.clientId(), config.ioSelectionTimeout(), rpcMetrics);
         this.reporter = new IoReporter(ioClient, config.ioCreateTimeout(), config.ioUpdateTimeout(),
                 config.ioWorkers());
         this.monitor = new ResourceMonitor(admission, new HostCpu(), this);
-        this.metrics = new EgressMetrics(new PromRegistry(), nodeId, config.clusterId(), admission, this,
+        this.metrics = new EgressMetrics(registry, nodeId, config.clusterId(), admission, this,
                 monitor::cpuLoad);
         this.handlers = new HandlerPool(settings.launcher(), configYaml, config.sharedHandlerCapacity(),
                 settings.spareHandler());

@@ -99,6 +99,27 @@ class PromRegistryTest {
     }
 
     @Test
+    void labelsEndingInLeAreNotTakenForTheBucketBound() throws Exception {
+        PromRegistry r = new PromRegistry();
+        r.observe("rpc_ms", "RPC time", Map.of("role", "server"), new double[] {10}, 3);
+        r.observe("rpc_ms", "RPC time", Map.of("role", "client"), new double[] {10}, 30);
+        StringBuilder out = new StringBuilder();
+        r.writeTo(out);
+        assertThat(out.toString()).isEqualTo(String.join("\n",
+                "# HELP rpc_ms RPC time",
+                "# TYPE rpc_ms histogram",
+                "rpc_ms_bucket{le=\"10\",role=\"client\"} 0",
+                "rpc_ms_bucket{le=\"+Inf\",role=\"client\"} 1",
+                "rpc_ms_sum{role=\"client\"} 30",
+                "rpc_ms_count{role=\"client\"} 1",
+                "rpc_ms_bucket{le=\"10\",role=\"server\"} 1",
+                "rpc_ms_bucket{le=\"+Inf\",role=\"server\"} 1",
+                "rpc_ms_sum{role=\"server\"} 3",
+                "rpc_ms_count{role=\"server\"} 1",
+                ""));
+    }
+
+    @Test
     void valueFormatting() {
         assertThat(PromRegistry.formatValue(0)).isEqualTo("0");
         assertThat(PromRegistry.formatValue(-3)).isEqualTo("-3");

@@ -61,7 +61,10 @@ final class PromText {
             }
             Sample s = sample(line);
             assertThat(current).as("sample before any TYPE: " + line).isNotNull();
-            assertThat(s.name()).as("sample of the current family").isEqualTo(current.name());
+            assertThat(s.name()).as("sample of the current family")
+                    .isIn(current.type().equals("histogram")
+                            ? List.of(current.name() + "_bucket", current.name() + "_sum", current.name() + "_count")
+                            : List.of(current.name()));
             current.samples().add(s);
         }
         return p;
@@ -127,12 +130,16 @@ final class PromText {
         return f;
     }
 
+    /** A sample by its own name (a histogram's {@code _bucket}, {@code _sum} or {@code _count} too) and labels. */
     Optional<Sample> find(String name, Map<String, String> labels) {
         Family f = families.get(name);
         if (f == null) {
+            f = families.get(name.replaceFirst("_(bucket|sum|count)$", ""));
+        }
+        if (f == null) {
             return Optional.empty();
         }
-        return f.samples().stream().filter(s -> s.labels().equals(labels)).findFirst();
+        return f.samples().stream().filter(s -> s.name().equals(name) && s.labels().equals(labels)).findFirst();
     }
 
     double value(String name, Map<String, String> labels) {
