@@ -192,6 +192,7 @@ public final class Main {
         for (String w : config.warnings()) {
             err.println("egress: config: " + w);
         }
+        LogLevel.apply(config);
         WorkerProcess worker = WorkerProcess.start(config, yaml);
         CountDownLatch done = new CountDownLatch(1);
         worker.closed().thenRun(done::countDown);

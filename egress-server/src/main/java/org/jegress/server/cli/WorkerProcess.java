@@ -35,25 +35,8 @@ final class WorkerProcess {
     /** The handler JVM options plus the config's {@code logging.level} for the handlers' own logs. */
     static List<String> handlerOptions(EgressConfig config) {
         List<String> options = new java.util.ArrayList<>(HANDLER_JVM_OPTIONS);
-        options.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + slf4jLevel(config.logging().level()));
+        options.add("-D" + LogLevel.PROPERTY + "=" + LogLevel.slf4j(config.logging().level()));
         return options;
-    }
-
-    /** Upstream's zap levels on slf4j-simple's (dpanic, panic and fatal log only errors). */
-    static String slf4jLevel(String level) {
-        switch (level == null ? "" : level.toLowerCase(java.util.Locale.ROOT)) {
-            case "debug":
-                return "debug";
-            case "warn":
-                return "warn";
-            case "error":
-            case "dpanic":
-            case "panic":
-            case "fatal":
-                return "error";
-            default:
-                return "info";
-        }
     }
 
     /** {@code EGRESS_SPARE_HANDLER=false} turns the warm spare handler off (one idle JVM less, slower starts). */

@@ -15,7 +15,7 @@ class WorkerProcessTest {
                 .contains("-Dorg.slf4j.simpleLogger.defaultLogLevel=debug", "-XX:+UseSerialGC");
         assertThat(WorkerProcess.handlerOptions(ConfigLoader.parse("", Map.of())))
                 .contains("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-        assertThat(WorkerProcess.slf4jLevel("fatal")).isEqualTo("error");
-        assertThat(WorkerProcess.slf4jLevel("warn")).isEqualTo("warn");
+        assertThat(LogLevel.slf4j("fatal")).isEqualTo("error");
+        assertThat(LogLevel.slf4j("warn")).isEqualTo("warn");
     }
 }
