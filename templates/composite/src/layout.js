@@ -47,7 +47,7 @@ export function arrange(base, tiles, focusId, width, height) {
     const others = tiles.filter((t) => t.id !== focusId);
     const h = Math.min(height / others.length, (side * 9) / 16);
     const top = (height - h * others.length) / 2;
-    others.forEach((t, i) => out.set(t.id, { x: 0, y: Math.round(top + i * h), w: side, h: Math.round(h) }));
+    others.forEach((t, i) => out.set(t.id, span(0, side, top + i * h, top + (i + 1) * h)));
     return out;
   }
   const n = tiles.length;
@@ -66,7 +66,14 @@ export function arrange(base, tiles, focusId, width, height) {
     const inRow = row === rows - 1 ? n - row * cols : cols; // the last row is centred
     const col = i % cols;
     const left = (width - inRow * tw) / 2;
-    out.set(t.id, { x: Math.round(left + col * tw), y: Math.round(row * th), w: Math.round(tw), h: Math.round(th) });
+    out.set(t.id, span(left + col * tw, left + (col + 1) * tw, row * th, (row + 1) * th));
   });
   return out;
+}
+
+/** The pixel rectangle between two edges, each rounded on its own, so neighbours neither overlap nor gap. */
+function span(left, right, top, bottom) {
+  const x = Math.round(left);
+  const y = Math.round(top);
+  return { x, y, w: Math.round(right) - x, h: Math.round(bottom) - y };
 }
