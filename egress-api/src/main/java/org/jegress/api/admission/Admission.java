@@ -14,6 +14,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
+import org.jegress.api.config.ConfigLoader;
 import org.jegress.api.config.CpuCostConfig;
 import org.jegress.api.error.EgressException;
 import org.jegress.api.livekit.WebEgressRequest;
@@ -72,6 +73,7 @@ public final class Admission {
             RequestType.TRACK.label(), RequestType.TEMPLATE.label(), RequestType.MEDIA.label());
 
     private final CpuCostConfig config;
+    private final String renderer;
     private final double cores;
     private final Clock clock;
 
@@ -122,7 +124,16 @@ public final class Admission {
      * @param clock  time source for the 15 s reservations and the kill grace periods
      */
     public Admission(CpuCostConfig config, double cores, Clock clock) {
+        this(config, cores, clock, ConfigLoader.RENDERER_CHROME);
+    }
+
+    /**
+     * @param roomCompositeRenderer the worker's {@code room_composite_renderer}: composites it draws without a browser
+     *                              cost {@code native_room_composite_cpu_cost}
+     */
+    public Admission(CpuCostConfig config, double cores, Clock clock, String roomCompositeRenderer) {
         this.config = Objects.requireNonNull(config, "config");
+        this.renderer = roomCompositeRenderer;
         this.clock = Objects.requireNonNull(clock, "clock");
         if (!(cores > 0)) {
             throw new IllegalArgumentException("cores must be positive: " + cores);
@@ -142,7 +153,8 @@ public final class Admission {
 
     /**
      * The static cost of a request (upstream {@code costsForRequest}); see {@link RequestCost}. Costs by shape:
-     * room composite / v2 template with video: {@code room_composite_cpu_cost}; audio-only composite/template
+     * room composite / v2 template with video: {@code room_composite_cpu_cost}, or
+     * {@code native_room_composite_cpu_cost} when drawn without a browser; audio-only composite/template
      * through Chromium (layout or custom base URL set): {@code audio_room_composite_cpu_cost}; audio-only
      * composite/template on the SDK path: {@code sdk_audio_room_composite_cpu_cost} and
      * {@code sdk_audio_room_composite_memory_cost}; web (v1 or v2): {@code web_cpu_cost} or, audio-only,
@@ -151,7 +163,7 @@ public final class Admission {
      * {@code track_cpu_cost}; no recognised body: 0. Replay requests are costed like v2 requests.
      */
     public RequestCost costOf(StartEgressRequest request) {
-        return RequestCosts.of(config, request);
+        return RequestCosts.of(config, request, renderer);
     }
 
     /** Whether {@link #accept} would take this request now: not disabled, enough memory, enough CPU. */

@@ -6,6 +6,7 @@ import org.jegress.api.livekit.ExportReplayRequest;
 import org.jegress.api.livekit.MediaSource;
 import org.jegress.api.livekit.TemplateSource;
 import org.jegress.api.livekit.WebSource;
+import org.jegress.api.plan.EgressPlanner;
 import org.jegress.api.plan.RequestType;
 import org.jegress.api.rpc.StartEgressRequest;
 
@@ -37,20 +38,21 @@ final class RequestCosts {
 
     }
 
-    static RequestCost of(CpuCostConfig c, StartEgressRequest req) {
+    static RequestCost of(CpuCostConfig c, StartEgressRequest req, String renderer) {
         double cpu = 0;
         double memory = c.memoryCost();
         boolean web = false;
         switch (req.getRequestCase()) {
             case ROOM_COMPOSITE: {
                 var rc = req.getRoomComposite();
-                boolean sdk = usesSdkSource(rc.getAudioOnly(), rc.getLayout(), rc.getCustomBaseUrl());
+                boolean drawn = EgressPlanner.nativeRenderer(rc.getLayout(), rc.getCustomBaseUrl(), renderer);
+                boolean sdk = usesSdkSource(rc.getAudioOnly(), rc.getLayout(), rc.getCustomBaseUrl()) || drawn;
                 web = !sdk;
                 if (rc.getAudioOnly()) {
                     cpu = sdk ? c.sdkAudioRoomCompositeCpuCost() : c.audioRoomCompositeCpuCost();
                     memory = sdk ? c.sdkAudioRoomCompositeMemoryCost() : memory;
                 } else {
-                    cpu = c.roomCompositeCpuCost();
+                    cpu = drawn ? c.nativeRoomCompositeCpuCost() : c.roomCompositeCpuCost();
                 }
                 break;
             }
@@ -73,13 +75,14 @@ final class RequestCosts {
                         ? V2.of(req.getEgress()) : V2.of(req.getReplay());
                 if (v2.template() != null) {
                     TemplateSource t = v2.template();
-                    boolean sdk = usesSdkSource(t.getAudioOnly(), t.getLayout(), t.getCustomBaseUrl());
+                    boolean drawn = EgressPlanner.nativeRenderer(t.getLayout(), t.getCustomBaseUrl(), renderer);
+                    boolean sdk = usesSdkSource(t.getAudioOnly(), t.getLayout(), t.getCustomBaseUrl()) || drawn;
                     web = !sdk;
                     if (t.getAudioOnly()) {
                         cpu = sdk ? c.sdkAudioRoomCompositeCpuCost() : c.audioRoomCompositeCpuCost();
                         memory = sdk ? c.sdkAudioRoomCompositeMemoryCost() : memory;
                     } else {
-                        cpu = c.roomCompositeCpuCost();
+                        cpu = drawn ? c.nativeRoomCompositeCpuCost() : c.roomCompositeCpuCost();
                     }
                 } else if (v2.web() != null) {
                     web = true;

@@ -11,6 +11,8 @@ package org.jegress.api.config;
  * @param audioRoomCompositeCpuCost       audio-only room composite that still runs Chrome; default 1
  * @param sdkAudioRoomCompositeCpuCost    audio-only room composite without Chrome; default = audio room composite
  * @param sdkAudioRoomCompositeMemoryCost GB for audio-only room composite without Chrome; default = memory cost
+ * @param nativeRoomCompositeCpuCost      room composite / template with video drawn without a browser
+ *                                        ({@code room_composite_renderer: native}); default 2 (not upstream's)
  * @param webCpuCost                      web egress with video; default 4
  * @param audioWebCpuCost                 audio-only web egress; default 1
  * @param participantCpuCost              participant egress and transcoded media egress; default 2
@@ -29,6 +31,7 @@ public record CpuCostConfig(
         double audioRoomCompositeCpuCost,
         double sdkAudioRoomCompositeCpuCost,
         double sdkAudioRoomCompositeMemoryCost,
+        double nativeRoomCompositeCpuCost,
         double webCpuCost,
         double audioWebCpuCost,
         double participantCpuCost,

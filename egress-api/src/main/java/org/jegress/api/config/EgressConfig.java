@@ -46,6 +46,7 @@ public final class EgressConfig {
     private final int debugHandlerPort;
     private final int sharedHandlerCapacity;
     private final double idleAffinity;
+    private final String roomCompositeRenderer;
     private final int pulseSinkReapGraceSec;
     private final CpuCostConfig cpuCost;
     private final String localDirectory;
@@ -90,6 +91,8 @@ public final class EgressConfig {
         this.debugHandlerPort = b.debugHandlerPort;
         this.sharedHandlerCapacity = b.sharedHandlerCapacity;
         this.idleAffinity = b.idleAffinity;
+        this.roomCompositeRenderer = b.roomCompositeRenderer == null ? ConfigLoader.RENDERER_CHROME
+                : b.roomCompositeRenderer;
         this.pulseSinkReapGraceSec = b.pulseSinkReapGraceSec;
         this.cpuCost = b.cpuCost;
         this.localDirectory = b.localDirectory;
@@ -300,6 +303,16 @@ public final class EgressConfig {
         return idleAffinity;
     }
 
+    /**
+     * {@code room_composite_renderer}: who draws a room composite's layout, {@code chrome} (default: Chromium opens
+     * the template page, as upstream) or {@code native} (GStreamer's compositor from the room's tracks, no browser). A
+     * request with {@code custom_base_url} always uses Chromium; a request's layout may pick the renderer with a
+     * {@code native:} or {@code chrome:} prefix. Not an upstream key.
+     */
+    public String roomCompositeRenderer() {
+        return roomCompositeRenderer;
+    }
+
     /** {@code debug_handler_port}: Port of the debug handler; 0 = disabled. */
     public int debugHandlerPort() {
         return debugHandlerPort;
@@ -407,6 +420,7 @@ public final class EgressConfig {
         int debugHandlerPort;
         int sharedHandlerCapacity;
         double idleAffinity;
+        String roomCompositeRenderer;
         int pulseSinkReapGraceSec;
         CpuCostConfig cpuCost;
         String localDirectory;

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jegress.api.auth.EgressToken;
+import org.jegress.api.config.ConfigLoader;
 import org.jegress.api.config.EgressConfig;
 import org.jegress.api.error.EgressException;
 import org.jegress.api.livekit.AudioRoute;
@@ -176,7 +177,8 @@ public final class EgressPlanner {
         private void roomComposite(RoomCompositeEgressRequest req) {
             type(RequestType.ROOM_COMPOSITE);
             info.setRoomComposite(Redaction.request(req));
-            boolean sdk = shouldUseSdkSource(req.getAudioOnly(), req.getLayout(), req.getCustomBaseUrl());
+            boolean sdk = shouldUseSdkSource(req.getAudioOnly(), req.getLayout(), req.getCustomBaseUrl())
+                    || nativeRenderer(req.getLayout(), req.getCustomBaseUrl());
             sourceKind = sdk ? SourceKind.SDK : SourceKind.WEB;
             if (sdk) {
                 enc.audioMixing = req.getAudioMixing();
@@ -282,6 +284,7 @@ public final class EgressPlanner {
                     TemplateSource t = req.getTemplate();
                     type(RequestType.TEMPLATE);
                     sourceKind = shouldUseSdkSource(t.getAudioOnly(), t.getLayout(), t.getCustomBaseUrl())
+                            || nativeRenderer(t.getLayout(), t.getCustomBaseUrl())
                             ? SourceKind.SDK
                             : SourceKind.WEB;
                     awaitStartSignal = true;
@@ -405,7 +408,7 @@ public final class EgressPlanner {
         // ----------------------------------------------------------------------------------- sources
 
         private void template(String templateLayout, String customBaseUrl, boolean audioOnly, boolean videoOnly) {
-            layout = templateLayout;
+            layout = withoutRenderer(templateLayout);
             baseUrl = customBaseUrl.isEmpty() ? config.templateBase() : customBaseUrl;
             if (!isHttp(baseUrl)) {
                 throw EgressException.invalidInput("template base url");
@@ -456,7 +459,7 @@ public final class EgressPlanner {
             TrackSelection tracks = null;
             if (sourceKind == SourceKind.SDK) {
                 tracks = new TrackSelection(identity, screenShare, trackId, audioTrackId, videoTrackId,
-                        List.copyOf(audioRoutes), captureAllAudio);
+                        List.copyOf(audioRoutes), captureAllAudio, layout);
             }
             return new EgressPlan(request.getEgressId(), requestType, sourceKind, enc.passthrough, web, room, tracks,
                     enc.audioPlan(), enc.videoPlan(), outputs.files(), outputs.stream(), outputs.segments(),
@@ -465,6 +468,34 @@ public final class EgressPlanner {
     }
 
     // --------------------------------------------------------------------------------------- helpers
+
+    /** The layout prefixes that pick a room composite's renderer for one request. */
+    private static final Pattern RENDERER_PREFIX = Pattern.compile("^(native|chrome):",
+            Pattern.CASE_INSENSITIVE);
+
+    boolean nativeRenderer(String layout, String customBaseUrl) {
+        return nativeRenderer(layout, customBaseUrl, config.roomCompositeRenderer());
+    }
+
+    /**
+     * Whether GStreamer draws a composite rather than Chromium: never with a custom page; else a {@code native:} or
+     * {@code chrome:} layout prefix decides, else the worker's {@code room_composite_renderer}.
+     */
+    public static boolean nativeRenderer(String layout, String customBaseUrl, String configuredRenderer) {
+        if (!customBaseUrl.isEmpty()) {
+            return false;
+        }
+        Matcher m = RENDERER_PREFIX.matcher(layout.trim());
+        if (m.find()) {
+            return m.group(1).equalsIgnoreCase(ConfigLoader.RENDERER_NATIVE);
+        }
+        return ConfigLoader.RENDERER_NATIVE.equals(configuredRenderer);
+    }
+
+    /** The layout name without a renderer prefix ({@code native:speaker} is {@code speaker}). */
+    public static String withoutRenderer(String layout) {
+        return RENDERER_PREFIX.matcher(layout.trim()).replaceFirst("");
+    }
 
     /** Audio-only composites without a layout or custom page skip Chrome and mix room audio directly. */
     static boolean shouldUseSdkSource(boolean audioOnly, String layout, String customBaseUrl) {

@@ -15,9 +15,11 @@ import org.jegress.api.livekit.ParticipantInfo;
  * @param videoTrackId video track of a track composite / v2 media
  * @param audioRoutes v2 audio routes, in request order
  * @param captureAllAudio v2 {@code audio.capture_all}
+ * @param layout room composite drawn without a browser: the request's layout (renderer prefix removed); empty
+ *        otherwise
  */
 public record TrackSelection(String identity, boolean screenShare, String trackId, String audioTrackId,
-        String videoTrackId, List<AudioRoute> audioRoutes, boolean captureAllAudio) {
+        String videoTrackId, List<AudioRoute> audioRoutes, boolean captureAllAudio, String layout) {
 
     /** One v2 audio route: exactly one of the match fields is set. */
     public record AudioRoute(String trackId, String participantIdentity, ParticipantInfo.Kind participantKind,

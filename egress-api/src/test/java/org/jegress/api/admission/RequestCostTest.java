@@ -34,6 +34,7 @@ class RequestCostTest {
             "  audio_room_composite_cpu_cost: 1.1",
             "  sdk_audio_room_composite_cpu_cost: 0.6",
             "  sdk_audio_room_composite_memory_cost: 0.7",
+            "  native_room_composite_cpu_cost: 1.7",
             "  memory_cost: 0.3",
             "  web_cpu_cost: 3.9",
             "  audio_web_cpu_cost: 0.9",
@@ -151,6 +152,26 @@ class RequestCostTest {
         assertThat(cost.memoryGb()).as("memory").isEqualTo(memory);
         assertThat(cost.web()).as("web").isEqualTo(web);
         assertThat(cost.requestType()).as("type").isEqualTo(type);
+    }
+
+    @Test
+    void compositesDrawnWithoutABrowserCostTheirOwn() {
+        Admission drawing = new Admission(COSTS, 8, Clock.systemUTC(), ConfigLoader.RENDERER_NATIVE);
+        RequestCost grid = drawing.costOf(roomComposite(RoomCompositeEgressRequest.newBuilder().setLayout("grid")));
+        assertThat(grid.cpu()).isEqualTo(1.7);
+        assertThat(grid.web()).isFalse();
+        assertThat(drawing.costOf(v2(v2().setTemplate(TemplateSource.newBuilder().setLayout("speaker")))).cpu())
+                .isEqualTo(1.7);
+        // a custom page or a chrome: layout still runs Chromium; a native: layout needs no worker default
+        assertThat(drawing.costOf(roomComposite(RoomCompositeEgressRequest.newBuilder()
+                .setCustomBaseUrl("https://example.com"))).cpu()).isEqualTo(4.1);
+        assertThat(drawing.costOf(roomComposite(RoomCompositeEgressRequest.newBuilder().setLayout("chrome:grid")))
+                .web()).isTrue();
+        assertThat(admission.costOf(roomComposite(RoomCompositeEgressRequest.newBuilder()
+                .setLayout("native:grid"))).cpu()).isEqualTo(1.7);
+        assertThat(new Admission(ConfigLoader.parse("", Map.of()).cpuCost(), 8, Clock.systemUTC())
+                .costOf(roomComposite(RoomCompositeEgressRequest.newBuilder().setLayout("native:grid"))).cpu())
+                .isEqualTo(2);
     }
 
     @Test

@@ -80,6 +80,7 @@ class ConfigLoaderTest {
             assertThat(c.debugHandlerPort()).isZero();
             assertThat(c.sharedHandlerCapacity()).isEqualTo(50);
             assertThat(c.idleAffinity()).isEqualTo(0.5);
+            assertThat(c.roomCompositeRenderer()).isEqualTo("chrome");
             assertThat(c.pulseSinkReapGraceSec()).isEqualTo(30);
             assertThat(c.localDirectory()).isNull();
             assertThat(c.latencyOverrides()).isEmpty();
@@ -89,7 +90,7 @@ class ConfigLoaderTest {
         void cpuCosts() {
             CpuCostConfig cost = ConfigLoader.defaults(NO_ENV).cpuCost();
 
-            assertThat(cost).isEqualTo(new CpuCostConfig(0.8, 0, 0, 4, 1, 1, 0, 4, 1, 2, 1, 0.5, 60,
+            assertThat(cost).isEqualTo(new CpuCostConfig(0.8, 0, 0, 4, 1, 1, 0, 2, 4, 1, 2, 1, 0.5, 60,
                     CpuCostConfig.MemorySource.PROC_RSS, 0, 30));
         }
 

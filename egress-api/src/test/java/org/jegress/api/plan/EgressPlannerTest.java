@@ -738,6 +738,34 @@ class EgressPlannerTest {
         }
 
         @Test
+        void theNativeRendererDrawsRoomCompositesFromTheRoomsTracksUnlessTheRequestSaysOtherwise() {
+            EgressPlanner natively = planner(CONFIG + "room_composite_renderer: native\n");
+            EgressPlan p = natively.plan(roomComposite(roomComposite().setLayout("speaker-light")
+                    .addFileOutputs(file(""))).build());
+            assertThat(p.sourceKind()).isEqualTo(SourceKind.SDK);
+            assertThat(p.web()).isNull();
+            assertThat(p.tracks().layout()).isEqualTo("speaker-light");
+            assertThat(p.video().enabled()).isTrue();
+            assertThat(p.audio().enabled()).isTrue();
+            assertThat(p.info().getRoomComposite().getLayout()).isEqualTo("speaker-light");
+            // a custom page always needs Chromium; so does a chrome: layout, which reaches the page without its prefix
+            assertThat(natively.plan(roomComposite(roomComposite().setCustomBaseUrl("https://t.example.com/")
+                    .addFileOutputs(file(""))).build()).sourceKind()).isEqualTo(SourceKind.WEB);
+            EgressPlan chrome = natively.plan(roomComposite(roomComposite().setLayout("chrome:grid-light")
+                    .addFileOutputs(file(""))).build());
+            assertThat(chrome.sourceKind()).isEqualTo(SourceKind.WEB);
+            assertThat(chrome.web().layout()).isEqualTo("grid-light");
+            // and the default worker draws with Chromium unless the layout asks for native
+            assertThat(plan(roomComposite(roomComposite().setLayout("grid").addFileOutputs(file(""))))
+                    .sourceKind()).isEqualTo(SourceKind.WEB);
+            EgressPlan asked = plan(roomComposite(roomComposite().setLayout("NATIVE:single-speaker")
+                    .addFileOutputs(file(""))));
+            assertThat(asked.sourceKind()).isEqualTo(SourceKind.SDK);
+            assertThat(asked.tracks().layout()).isEqualTo("single-speaker");
+            assertThat(EgressPlanner.withoutRenderer(" native:grid")).isEqualTo("grid");
+        }
+
+        @Test
         void web() {
             EgressPlan p = plan(EgressPlannerTest.web(webRequest().setAwaitStartSignal(true)));
             assertThat(p.requestType()).isEqualTo(RequestType.WEB);

@@ -165,6 +165,18 @@ public final class EncoderChains {
                 + "/1,pixel-aspect-ratio=1/1\" ! " + VIDEO_MIXER + ".";
     }
 
+    /** videotestsrc's {@code pattern} values for the canvas bed. */
+    static final int BED_BLACK = 2;
+    static final int BED_WHITE = 3;
+
+    /**
+     * One tile of a layout drawn in the pipeline: a thread of its own and the source's size; the compositor scales it
+     * into the tile's rectangle.
+     */
+    public static String tileInput() {
+        return "queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000 ! videoconvert";
+    }
+
     /** Scales one video source to the output size, keeping its aspect ratio with black borders. */
     public static String videoInput(VideoPlan v) {
         return "queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000 ! videoconvert"

@@ -37,6 +37,7 @@ import org.jegress.pipeline.Recording;
 import org.jegress.pipeline.spi.MediaPads;
 import org.jegress.pipeline.spi.OutputSink;
 import org.jegress.pipeline.spi.RecordingInputs;
+import org.jegress.pipeline.spi.VideoTile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,6 +140,8 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
     private Bin videoChain;
     private Bin audioMixer;
     private Element compositor;
+    /** The layout tiles of a composite drawn in the pipeline, made on the first {@link #videoTile()}. */
+    private CompositorTiles tiles;
     private int inputs;
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean resuming = new java.util.concurrent.atomic.AtomicBoolean();
@@ -520,6 +523,28 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
         mixer.set("zorder", 1);
         mixer.set("max-last-buffer-repeat", VIDEO_REPEAT_NS);
         return converter(EncoderChains.videoInput(encode.video()), exposed(videoChain, mixer), "video");
+    }
+
+    @Override
+    public VideoTile videoTile() {
+        if (compositor == null) {
+            throw EgressException.internal("this recording has no compositor", null);
+        }
+        if (tiles == null) {
+            tiles = new CompositorTiles(compositor);
+        }
+        Pad mixer = tiles.newPad(VIDEO_REPEAT_NS);
+        Pad in = converter(EncoderChains.tileInput(), exposed(videoChain, mixer), "video");
+        tiles.configureScaling(mixer);
+        return tiles.tile(mixer, in);
+    }
+
+    @Override
+    public void lightBackground(boolean light) {
+        Element bed = videoChain == null ? null : videoChain.getElementByName(EncoderChains.VIDEO_BED);
+        if (bed != null) {
+            bed.set("pattern", light ? EncoderChains.BED_WHITE : EncoderChains.BED_BLACK);
+        }
     }
 
     @Override

@@ -17,6 +17,15 @@ public interface RecordingInputs {
     /** A raw video input, shown full frame (aspect kept). Only for plans with video. */
     Pad videoInput();
 
+    /**
+     * A raw video input placed by the source ({@link VideoTile}), over the canvas background. Only for plans with
+     * video.
+     */
+    VideoTile videoTile();
+
+    /** The canvas background behind tiles: black, or white for a light layout. */
+    void lightBackground(boolean light);
+
     /** A raw audio input of the mix, on both channels or panned to one. Only for plans with audio. */
     Pad audioInput(AudioChannel channel);
 

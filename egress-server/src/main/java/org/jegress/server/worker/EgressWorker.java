@@ -119,7 +119,7 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         this.settings = settings;
         this.bus = bus;
         this.admission = new Admission(config.cpuCost(), Runtime.getRuntime().availableProcessors(),
-                settings.clock());
+                settings.clock(), config.roomCompositeRenderer());
         PromRegistry registry = new PromRegistry();
         PsrpcMetrics rpcMetrics = new PsrpcMetrics(registry, nodeId);
         this.server = new PsrpcServer(bus, Ids.serverId(), null, rpcMetrics);

@@ -23,12 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What a room composite costs and how fast it starts, through the drop-in path: three {@code @livekit/rtc-node}
- * publishers (a 320x180 VP8 camera of one colour and an Opus tone each) in a room, {@code StartRoomCompositeEgress}
- * (grid, default preset: 1280x720 at 30 fps, H.264 + AAC to MP4) on livekit-server's API → the worker's warm handler
- * → Chromium on the built-in template → ACTIVE in {@code ListEgress} (polled every 20 ms). Then the CPU of the
- * worker's whole process tree (handler JVM with GStreamer, Chromium, Xvfb, PulseAudio; the idle worker and its spare
- * handler measured before and subtracted) over a steady window, per recorded second.
+ * What a room composite costs and how fast it starts, through the drop-in path, drawn by Chromium and by the native
+ * renderer in alternate rounds: three {@code @livekit/rtc-node} publishers (a VP8 camera of one colour, 1280x720 by
+ * default, and an Opus tone each) in a room, {@code StartRoomCompositeEgress} (grid, default preset: 1280x720 at
+ * 30 fps, H.264 + AAC to MP4) on livekit-server's API → the worker's warm handler → Chromium on the built-in template,
+ * or GStreamer's compositor → ACTIVE in {@code ListEgress} (polled every 20 ms). Then the CPU of the worker's whole
+ * process tree (handler JVM with GStreamer, Chromium, Xvfb, PulseAudio; the idle worker and its spare handler measured
+ * before and subtracted) over a steady window, per recorded second.
  *
  * <p>Run with {@code bench/room-composite/run.sh}; not part of the test suite.
  */
@@ -47,9 +48,13 @@ class RoomCompositeBench {
         Path root = Paths.get(System.getProperty("jegress.root", "..")).toAbsolutePath().normalize();
         Path dir = root.resolve("egress-server/target/room-it/RoomCompositeBench");
         Files.createDirectories(dir);
-        StringBuilder report = new StringBuilder(
-                "| round | StartRoomCompositeEgress → ACTIVE ms | composite cores (CPU s per recorded s) | "
-                        + "composite RSS MB | file s |\n|---|---|---|---|---|\n");
+        List<String> renderers = List.of(System.getProperty("bench.renderers", "chrome,native").split(","));
+        String[] size = System.getProperty("bench.publisher", "1280x720").split("x");
+        int pw = Integer.parseInt(size[0]);
+        int ph = Integer.parseInt(size[1]);
+        StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "publishers: 3 × %dx%d VP8%n%n", pw, ph)
+                + "| round | renderer | StartRoomCompositeEgress → ACTIVE ms | composite cores (CPU s per recorded s) | "
+                + "composite RSS MB | file s |\n|---|---|---|---|---|---|\n");
         try (LiveKitServer livekit = LiveKitServer.start("127.0.0.1:" + REDIS.port(), dir, ns.serverIp())) {
             WorkerIntegrationTest.livekit = livekit;
             Path sockets = Files.createTempDirectory("jeg-rcb");
@@ -64,11 +69,12 @@ class RoomCompositeBench {
                             LiveKitServer.participantToken(room, "p" + i), node, sockets,
                             dir.resolve("publisher-" + i + ".log"), "p" + i);
                     publishers.add(p);
-                    p.publishCamera("cam", "vp8", 320, 180, colours[i][0], colours[i][1], colours[i][2]);
+                    p.publishCamera("cam", "vp8", pw, ph, colours[i][0], colours[i][1], colours[i][2]);
                     p.publishTone("mic", 350 + 200 * i);
                 }
                 ProcessTree tree = new ProcessTree(worker.pid());
-                for (int r = 1; r <= rounds; r++) {
+                for (int r = 1; r <= rounds * renderers.size(); r++) {
+                    String renderer = renderers.get((r - 1) % renderers.size());
                     worker.awaitLog("spare handler warmed up", 60_000);
                     Thread.sleep(3000);
                     tree.sample();
@@ -78,7 +84,8 @@ class RoomCompositeBench {
 
                     long t0 = System.nanoTime();
                     EgressInfo started = livekit.egress("StartRoomCompositeEgress", "{\"room_name\": \"" + room
-                            + "\", \"layout\": \"grid\", \"file_outputs\": [{\"filepath\": \"bench/" + r + "\"}]}");
+                            + "\", \"layout\": \"" + renderer + ":grid\", \"file_outputs\": [{\"filepath\": \"bench/" + r
+                            + "\"}]}");
                     String id = started.getEgressId();
                     long ms = awaitActive(livekit, id, t0);
                     Thread.sleep(3000);
@@ -89,7 +96,7 @@ class RoomCompositeBench {
                     EgressInfo done = WorkerIntegrationTest.await(id,
                             i -> i.getStatus() == EgressStatus.EGRESS_COMPLETE, java.time.Duration.ofSeconds(60));
                     double seconds = MediaProbe.of(Path.of(done.getFileResults(0).getLocation())).duration();
-                    String line = String.format(Locale.ROOT, "| %d | %d | %.2f | %d | %.1f |%n", r, ms,
+                    String line = String.format(Locale.ROOT, "| %d | %s | %d | %.2f | %d | %.1f |%n", r, renderer, ms,
                             u.cpuCores() - idle, (u.rssBytes() - idleRss) / 1_000_000, seconds);
                     System.out.print(line);
                     report.append(line);

@@ -178,6 +178,86 @@ class RoomCompositeIntegrationTest {
         }
     }
 
+    /**
+     * The same layouts drawn by GStreamer's compositor ({@code native:} picks the renderer for this request): no
+     * browser, the recorder joins through webrtcbin, UpdateLayout reaches it as its own metadata.
+     */
+    @Test
+    void theNativeRendererDrawsTheSameLayoutsAndRelaysOutWhenSomeoneLeaves() throws Exception {
+        String room = "composite-native";
+        try (TestPublisher alice = camera(room, "alice", RED, 350);
+                TestPublisher bob = camera(room, "bob", GREEN, 550);
+                TestPublisher carol = camera(room, "carol", BLUE, 850)) {
+            long t0 = System.nanoTime();
+            String id = livekit.egress("StartRoomCompositeEgress", "{\"room_name\": \"" + room
+                    + "\", \"layout\": \"native:grid-dark\", \"file_outputs\": [{\"filepath\": \"native/{room_name}\"}]}")
+                    .getEgressId();
+            EgressInfo active = await(id, i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE, Duration.ofSeconds(30));
+            System.out.printf("native StartRoomCompositeEgress -> ACTIVE in ListEgress: %.2f s%n",
+                    (System.nanoTime() - t0) / 1e9);
+            assertThat(active.getSourceType()).isEqualTo(EgressSourceType.EGRESS_SOURCE_TYPE_SDK);
+            assertThat(active.getRoomComposite().getLayout()).isEqualTo("native:grid-dark");
+
+            Thread.sleep(4000);
+            long speakerAt = System.currentTimeMillis();
+            livekit.updateLayout(id, "speaker-light");
+            Thread.sleep(3000);
+            long singleAt = System.currentTimeMillis();
+            livekit.updateLayout(id, "single-speaker");
+            Thread.sleep(3000);
+            long gridAt = System.currentTimeMillis();
+            livekit.updateLayout(id, "grid");
+            Thread.sleep(2000);
+            long leftAt = System.currentTimeMillis();
+            carol.disconnect();
+            Thread.sleep(3000);
+            livekit.stop(id);
+            EgressInfo done = await(id, i -> i.getStatus() == EgressStatus.EGRESS_COMPLETE, Duration.ofSeconds(30));
+            assertThat(done.getDetails()).isEqualTo("End reason: StopEgress API");
+            Path mp4 = Path.of(done.getFileResults(0).getLocation());
+            MediaProbe probe = MediaProbe.of(mp4);
+            assertThat(probe.video().orElseThrow().codec()).isEqualTo("h264");
+            assertThat(probe.video().orElseThrow().width()).isEqualTo(1280);
+            assertThat(probe.audio().orElseThrow().codec()).isEqualTo("aac");
+
+            double fileStart = done.getFileResults(0).getStartedAt() / 1e6;
+            Map<String, Region> grid = regions(mp4, (speakerAt - fileStart) / 1000 - 1.0);
+            Map<String, Region> speaker = regions(mp4, (speakerAt - fileStart) / 1000 + 1.0);
+            Map<String, Region> single = regions(mp4, (singleAt - fileStart) / 1000 + 1.0);
+            Map<String, Region> three = regions(mp4, (leftAt - fileStart) / 1000 - 0.5);
+            Map<String, Region> two = regions(mp4, (leftAt - fileStart) / 1000 + 2.0);
+            for (Colour c : List.of(RED, GREEN, BLUE)) {
+                assertThat(grid.get(c.name()).share()).as("%s in the grid: %s", c.name(), grid).isGreaterThan(0.12);
+                assertThat(three.get(c.name()).share()).as("%s back in the grid: %s", c.name(), three)
+                        .isGreaterThan(0.12);
+            }
+            assertThat(grid.get("black").share()).as("black background: %s", grid).isGreaterThan(0.1);
+            assertThat(distance(grid.get("red"), grid.get("green"))).isGreaterThan(0.25);
+            assertThat(distance(grid.get("green"), grid.get("blue"))).isGreaterThan(0.25);
+            // UpdateLayout shows within a second
+            assertThat(speaker.get("white").share()).as("white background: %s", speaker).isGreaterThan(0.05);
+            assertThat(largest(speaker).share()).as("one large tile: %s", speaker).isGreaterThan(0.5);
+            assertThat(largest(speaker).cx()).isGreaterThan(0.5);
+            assertThat(largest(single).share()).as("full frame: %s", single).isGreaterThan(0.85);
+            // carol left: the other two fill the grid again, no frozen or black frame for them
+            assertThat(two.get("blue").share()).as("carol gone: %s", two).isLessThan(0.01);
+            assertThat(two.get("red").share()).as("alice re-laid out: %s", two).isGreaterThan(0.2);
+            assertThat(two.get("green").share()).as("bob re-laid out: %s", two).isGreaterThan(0.2);
+            for (double s = (leftAt - fileStart) / 1000 - 0.2; s < (leftAt - fileStart) / 1000 + 1.5; s += 0.25) {
+                Map<String, Region> r = regions(mp4, s);
+                assertThat(r.get("red").share() + r.get("green").share()).as("at %.2f s: %s", s, r)
+                        .isGreaterThan(0.2);
+            }
+
+            Map<Double, Double> tones = Tones.amplitudes(mp4, 1.0, 350, 550, 850, 1234);
+            for (double hz : new double[] {350, 550, 850}) {
+                assertThat(tones.get(hz)).as("%s Hz in %s", hz, tones).isGreaterThan(5 * tones.get(1234.0))
+                        .isGreaterThan(0.005);
+            }
+            assertThat(gridAt).isLessThan(leftAt);
+        }
+    }
+
     @Test
     void autoEgressRecordsTheRoomAndAScreenShareTakesTheStageUntilTheRoomCloses() throws Exception {
         String room = "composite-auto";

@@ -50,6 +50,8 @@ import org.jegress.sources.room.proto.Ping;
 import org.jegress.sources.room.proto.SessionDescription;
 import org.jegress.sources.room.proto.SignalRequest;
 import org.jegress.sources.room.proto.SignalResponse;
+import org.jegress.sources.room.proto.SpeakerInfo;
+import org.jegress.sources.room.proto.SpeakersChanged;
 import org.jegress.sources.room.proto.SignalTarget;
 import org.jegress.sources.room.proto.TrackInfo;
 import org.jegress.sources.room.proto.TrickleRequest;
@@ -119,6 +121,10 @@ public final class RoomConnection implements AutoCloseable {
     private volatile Map<String, RemoteTrack> trackSnapshot = Map.of();
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private String selfSid = "";
+    /** This participant's metadata as the server last sent it. */
+    private String selfMetadata = "";
+    /** Active speakers by participant SID, with their level (signalling thread). */
+    private final Map<String, Float> speakers = new HashMap<>();
     private volatile String refreshToken;
     private volatile org.jegress.sources.room.proto.Room room = org.jegress.sources.room.proto.Room.getDefaultInstance();
     private volatile String serverVersion = "";
@@ -548,6 +554,7 @@ public final class RoomConnection implements AutoCloseable {
             joinedNanos = System.nanoTime();
         }
         selfSid = jr.getParticipant().getSid();
+        selfMetadata(jr.getParticipant());
         room = jr.getRoom();
         serverVersion = jr.getServerInfo().getVersion().isEmpty() ? jr.getServerVersion()
                 : jr.getServerInfo().getVersion();
@@ -795,6 +802,7 @@ public final class RoomConnection implements AutoCloseable {
                 publishSnapshots();
             }
             case LEAVE -> onLeave(msg.getLeave());
+            case SPEAKERS_CHANGED -> onSpeakers(msg.getSpeakersChanged());
             case ROOM_UPDATE -> room = msg.getRoomUpdate().getRoom();
             case REFRESH_TOKEN -> refreshToken = msg.getRefreshToken();
             case PONG_RESP -> {
@@ -821,6 +829,37 @@ public final class RoomConnection implements AutoCloseable {
                 // unknown or irrelevant message kinds are ignored, as newer servers add some
             }
         }
+    }
+
+    private void selfMetadata(ParticipantInfo self) {
+        if (!self.getMetadata().equals(selfMetadata)) {
+            String metadata = self.getMetadata();
+            selfMetadata = metadata;
+            emit(l -> l.ownMetadataChanged(metadata));
+        }
+    }
+
+    /** Speaker updates carry the speakers whose state changed; keeps the full set and reports it, loudest first. */
+    private void onSpeakers(SpeakersChanged changed) {
+        for (SpeakerInfo s : changed.getSpeakersList()) {
+            if (s.getActive()) {
+                speakers.put(s.getSid(), s.getLevel());
+            } else {
+                speakers.remove(s.getSid());
+            }
+        }
+        List<String> identities = speakers.entrySet().stream()
+                .sorted(Map.Entry.<String, Float>comparingByValue().reversed())
+                .map(e -> participants.get(e.getKey()))
+                .filter(java.util.Objects::nonNull)
+                .map(ParticipantInfo::getIdentity)
+                .toList();
+        emit(l -> l.activeSpeakersChanged(identities));
+    }
+
+    /** This participant's own metadata, as the server last sent it. */
+    public String ownMetadata() {
+        return selfMetadata;
     }
 
     private void onLeave(LeaveRequest leave) {
@@ -992,7 +1031,11 @@ public final class RoomConnection implements AutoCloseable {
     // =================================================================== participants and tracks (signal thread)
 
     private void applyParticipant(ParticipantInfo pi, boolean authoritative) {
-        if (pi.getSid().equals(selfSid) || pi.getSid().isEmpty()) {
+        if (pi.getSid().equals(selfSid)) {
+            selfMetadata(pi);
+            return;
+        }
+        if (pi.getSid().isEmpty()) {
             return;
         }
         ParticipantInfo old = participants.get(pi.getSid());

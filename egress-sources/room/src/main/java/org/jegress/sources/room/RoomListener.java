@@ -31,6 +31,17 @@ public interface RoomListener {
     }
 
     /**
+     * The active speakers changed (livekit-server's speaker updates): identities of the remote participants
+     * speaking now, loudest first; empty when nobody speaks.
+     */
+    default void activeSpeakersChanged(java.util.List<String> identities) {
+    }
+
+    /** This connection's own participant metadata changed (e.g. UpdateLayout sets a recorder's). */
+    default void ownMetadataChanged(String metadata) {
+    }
+
+    /**
      * The connection state changed. {@link ConnectionState#RECONNECTING} is followed by {@link ConnectionState#CONNECTED}
      * once a rejoin succeeded, or by {@link ConnectionState#FAILED}.
      *

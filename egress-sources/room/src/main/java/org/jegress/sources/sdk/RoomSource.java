@@ -89,6 +89,8 @@ final class RoomSource implements MediaSource, RoomListener {
     private final SourceContext context;
     private final TrackRules rules;
     private final boolean remux;
+    /** The layout of a room composite drawn in the pipeline; null for every other request. */
+    private final Stage stage;
     private final CompletableFuture<Void> start = new CompletableFuture<>();
     private final CompletableFuture<Void> end = new CompletableFuture<>();
     private final Map<String, Feed> feeds = new ConcurrentHashMap<>();
@@ -104,6 +106,11 @@ final class RoomSource implements MediaSource, RoomListener {
         this.context = context;
         this.rules = new TrackRules(plan);
         this.remux = plan.remuxes();
+        boolean composite = plan.requestType() == RequestType.ROOM_COMPOSITE
+                || plan.requestType() == RequestType.TEMPLATE;
+        this.stage = composite && plan.video() != null && plan.video().enabled()
+                ? new Stage(plan.egressId(), plan.tracks().layout(), plan.video().width(), plan.video().height())
+                : null;
     }
 
     // ------------------------------------------------------------------------------------------- prepare
@@ -233,6 +240,20 @@ final class RoomSource implements MediaSource, RoomListener {
                 // decoding resumes from a keyframe: ask until one comes (the SFU resumes forwarding a moment later)
                 st.awaitKeyframe();
             }
+        }
+    }
+
+    @Override
+    public void activeSpeakersChanged(List<String> identities) {
+        if (stage != null) {
+            stage.speakers(identities);
+        }
+    }
+
+    @Override
+    public void ownMetadataChanged(String metadata) {
+        if (stage != null) {
+            stage.metadata(metadata);
         }
     }
 
@@ -426,6 +447,9 @@ final class RoomSource implements MediaSource, RoomListener {
     public void attach(RecordingInputs recording) {
         synchronized (lock) {
             inputs = recording;
+            if (stage != null) {
+                stage.attach(recording);
+            }
             for (Feed f : feeds.values()) {
                 if (f.track != null && f.branch == null && !f.ended) {
                     connect(f);
@@ -442,7 +466,7 @@ final class RoomSource implements MediaSource, RoomListener {
         if (remux) {
             target = inputs.passthroughInput(track.codec().isVideo() ? "video" : "audio");
         } else if (track.codec().isVideo()) {
-            target = inputs.videoInput();
+            target = stage != null ? stage.add(f.info).input() : inputs.videoInput();
         } else {
             target = inputs.audioInput(f.channel);
         }
@@ -527,6 +551,9 @@ final class RoomSource implements MediaSource, RoomListener {
         branch.setState(State.NULL);
         inputs.pipeline().remove(branch);
         inputs.release(f.input);
+        if (stage != null && f.info.isVideo()) {
+            stage.remove(f.info.sid());
+        }
     }
 
     @Override
