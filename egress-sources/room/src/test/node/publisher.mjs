@@ -88,13 +88,13 @@ async function publishAudio({ name = 'tone', frequency = 440, amplitude = 0.3, s
 const COLOURS = [[255, 0, 0], [0, 255, 0], [0, 0, 255]];
 
 async function publishVideo({ name = 'cam', codec = 'vp8', width = 320, height = 240, fps = 15,
-  source: src = 'camera', colour = null }) {
+  source: src = 'camera', colour = null, simulcast = false }) {
   const source = new VideoSource(width, height);
   const track = LocalVideoTrack.createVideoTrack(name, source);
   const videoCodec = codec.toLowerCase() === 'h264' ? VideoCodec.H264 : VideoCodec.VP8;
   const pub = await room.localParticipant.publishTrack(track, new TrackPublishOptions({
-    source: SOURCES[src], videoCodec, simulcast: false,
-    videoEncoding: { maxBitrate: 600000n, maxFramerate: fps },
+    source: SOURCES[src], videoCodec, simulcast,
+    videoEncoding: { maxBitrate: simulcast ? 1700000n : 600000n, maxFramerate: fps },
   }));
   const t0 = Date.now();
   let n = 0;

@@ -94,6 +94,11 @@ final class CompositorTiles {
         };
     }
 
+    /** Any change to the compositor or its pads, made between two output frames. */
+    void change(Runnable r) {
+        changes.add(r);
+    }
+
     /** On the compositor's thread, before it prepares the next output frame. */
     private void applyChanges() {
         Runnable r;

@@ -52,7 +52,10 @@ class RoomCompositeBench {
         String[] size = System.getProperty("bench.publisher", "1280x720").split("x");
         int pw = Integer.parseInt(size[0]);
         int ph = Integer.parseInt(size[1]);
-        StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "publishers: 3 × %dx%d VP8%n%n", pw, ph)
+        boolean simulcast = Boolean.parseBoolean(System.getProperty("bench.simulcast", "true"));
+        int fps = Integer.getInteger("bench.publisher.fps", 15);
+        StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "publishers: 3 × %dx%d VP8 at %d fps%s%n%n",
+                pw, ph, simulcast ? fps : 15, simulcast ? ", simulcast" : "")
                 + "| round | renderer | StartRoomCompositeEgress → ACTIVE ms | composite cores (CPU s per recorded s) | "
                 + "composite RSS MB | file s |\n|---|---|---|---|---|---|\n");
         try (LiveKitServer livekit = LiveKitServer.start("127.0.0.1:" + REDIS.port(), dir, ns.serverIp())) {
@@ -69,7 +72,12 @@ class RoomCompositeBench {
                             LiveKitServer.participantToken(room, "p" + i), node, sockets,
                             dir.resolve("publisher-" + i + ".log"), "p" + i);
                     publishers.add(p);
-                    p.publishCamera("cam", "vp8", pw, ph, colours[i][0], colours[i][1], colours[i][2]);
+                    if (simulcast) {
+                        p.publishSimulcastCamera("cam", "vp8", pw, ph, fps, colours[i][0], colours[i][1],
+                                colours[i][2]);
+                    } else {
+                        p.publishCamera("cam", "vp8", pw, ph, colours[i][0], colours[i][1], colours[i][2]);
+                    }
                     p.publishTone("mic", 350 + 200 * i);
                 }
                 ProcessTree tree = new ProcessTree(worker.pid());

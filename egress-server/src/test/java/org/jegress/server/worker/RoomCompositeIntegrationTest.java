@@ -260,9 +260,18 @@ class RoomCompositeIntegrationTest {
 
     @Test
     void autoEgressRecordsTheRoomAndAScreenShareTakesTheStageUntilTheRoomCloses() throws Exception {
-        String room = "composite-auto";
+        autoEgressWithAScreenShare("composite-auto", "grid");
+    }
+
+    /** The same drawn natively: the screen share turns the grid into the speaker layout, the room's end ends it. */
+    @Test
+    void theNativeRendererGivesAScreenShareTheStageToo() throws Exception {
+        autoEgressWithAScreenShare("composite-auto-native", "native:grid");
+    }
+
+    private void autoEgressWithAScreenShare(String room, String layout) throws Exception {
         livekit.createRoom("{\"name\": \"" + room + "\", \"departure_timeout\": 2, \"egress\": {\"room\": {"
-                + "\"layout\": \"grid\", \"advanced\": {\"width\": 960, \"height\": 540, \"framerate\": 15}, "
+                + "\"layout\": \"" + layout + "\", \"advanced\": {\"width\": 960, \"height\": 540, \"framerate\": 15}, "
                 + "\"file_outputs\": [{\"filepath\": \"auto/{room_name}\"}]}}}");
         TestPublisher alice = camera(room, "alice", RED, 350);
         TestPublisher bob = camera(room, "bob", GREEN, 550);

@@ -52,6 +52,7 @@ import org.jegress.sources.room.proto.SignalRequest;
 import org.jegress.sources.room.proto.SignalResponse;
 import org.jegress.sources.room.proto.SpeakerInfo;
 import org.jegress.sources.room.proto.SpeakersChanged;
+import org.jegress.sources.room.proto.UpdateTrackSettings;
 import org.jegress.sources.room.proto.SignalTarget;
 import org.jegress.sources.room.proto.TrackInfo;
 import org.jegress.sources.room.proto.TrickleRequest;
@@ -991,6 +992,19 @@ public final class RoomConnection implements AutoCloseable {
         init.put("sdpMLineIndex", mline);
         c.send(SignalRequest.newBuilder().setTrickle(TrickleRequest.newBuilder()
                 .setCandidateInit(init.toString()).setTarget(SignalTarget.SUBSCRIBER)).build());
+    }
+
+    /**
+     * Asks the SFU for the simulcast layer that suits showing a subscribed video at this size, as adaptive-stream
+     * clients do (it forwards the smallest layer at least this large, switching at a keyframe).
+     */
+    public void requestVideoSize(String trackSid, int width, int height) {
+        SignalClient c = client;
+        if (c == null) {
+            return;
+        }
+        c.send(SignalRequest.newBuilder().setTrackSetting(UpdateTrackSettings.newBuilder()
+                .addTrackSids(trackSid).setWidth(width).setHeight(height)).build());
     }
 
     private void sendSubscription(Collection<Subscription> subs, boolean subscribe) {

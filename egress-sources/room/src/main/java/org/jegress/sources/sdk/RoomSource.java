@@ -109,7 +109,8 @@ final class RoomSource implements MediaSource, RoomListener {
         boolean composite = plan.requestType() == RequestType.ROOM_COMPOSITE
                 || plan.requestType() == RequestType.TEMPLATE;
         this.stage = composite && plan.video() != null && plan.video().enabled()
-                ? new Stage(plan.egressId(), plan.tracks().layout(), plan.video().width(), plan.video().height())
+                ? new Stage(plan.egressId(), plan.tracks().layout(), plan.video().width(), plan.video().height(),
+                        this::requestVideoSize)
                 : null;
     }
 
@@ -240,6 +241,13 @@ final class RoomSource implements MediaSource, RoomListener {
                 // decoding resumes from a keyframe: ask until one comes (the SFU resumes forwarding a moment later)
                 st.awaitKeyframe();
             }
+        }
+    }
+
+    private void requestVideoSize(String trackSid, int width, int height) {
+        RoomConnection rc = room;
+        if (rc != null) {
+            rc.requestVideoSize(trackSid, width, height);
         }
     }
 

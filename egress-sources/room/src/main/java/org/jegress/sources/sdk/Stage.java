@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A room composite drawn without a browser: one compositor tile per video track, placed by {@link RoomLayout} (the
  * Chromium template's rules) as tracks come and go, the active speaker changes and UpdateLayout sets the recorder's
- * metadata ({@code {"layout": "..."}}). Only pad properties change; media never passes through here. Thread-safe:
+ * metadata ({@code {"layout": "..."}}). Only pad properties change; media never passes through here. Each video is
+ * asked for at its tile's size, so the SFU forwards the simulcast layer that fits (less to decode and scale). Thread-safe:
  * room events and the egress thread both call in.
  */
 final class Stage {
@@ -30,11 +31,20 @@ final class Stage {
     private final String egressId;
     private final RoomLayout layout;
     private final Map<String, VideoTile> tiles = new HashMap<>();
+    /** The size last asked for, by track. */
+    private final Map<String, CompositeLayout.Rect> asked = new HashMap<>();
+    private final SizeRequests sizes;
     private RecordingInputs inputs;
 
-    Stage(String egressId, String layoutName, int width, int height) {
+    /** Where the wanted size of a video goes (the room connection's track settings). */
+    interface SizeRequests {
+        void request(String trackSid, int width, int height);
+    }
+
+    Stage(String egressId, String layoutName, int width, int height, SizeRequests sizes) {
         this.egressId = egressId;
         this.layout = new RoomLayout(layoutName, width, height);
+        this.sizes = sizes;
     }
 
     /** The recording's inputs are ready: the background takes the layout's theme. */
@@ -55,6 +65,7 @@ final class Stage {
     /** A video track ended: its tile goes and the others are laid out again. */
     synchronized void remove(String trackSid) {
         VideoTile tile = tiles.remove(trackSid);
+        asked.remove(trackSid);
         if (tile != null) {
             tile.hide();
         }
@@ -99,6 +110,10 @@ final class Stage {
                 tile.hide();
             } else {
                 tile.place(r.x(), r.y(), r.w(), r.h());
+                CompositeLayout.Rect before = asked.put(sid, r);
+                if (before == null || before.w() != r.w() || before.h() != r.h()) {
+                    sizes.request(sid, r.w(), r.h());
+                }
             }
         });
         LOG.debug("{}: stage {}", egressId, frame);

@@ -151,6 +151,16 @@ public final class TestPublisher implements AutoCloseable {
                 "colour", List.of(r, g, b))).path("sid").asText();
     }
 
+    /**
+     * Publishes a camera track of one fixed colour as browsers do by default, in simulcast layers (the full size, a
+     * half and a quarter); returns the track SID.
+     */
+    public String publishSimulcastCamera(String name, String codec, int width, int height, int fps, int r, int g,
+            int b) throws IOException {
+        return command(cmd("publishVideo", "name", name, "codec", codec, "width", width, "height", height, "fps", fps,
+                "colour", List.of(r, g, b), "simulcast", true)).path("sid").asText();
+    }
+
     /** Publishes a camera track ("vp8" or "h264"); returns the track SID. */
     public String publishVideo(String name, String codec) throws IOException {
         return command(cmd("publishVideo", "name", name, "codec", codec, "width", 320, "height", 240, "fps", 15))
