@@ -31,6 +31,7 @@ import org.jegress.server.psrpc.RedisServerExtension;
 import org.jegress.server.web.LeftoverProcesses;
 import org.jegress.sources.room.harness.TestNamespace;
 import org.jegress.sources.room.harness.TestPublisher;
+import org.jegress.testsuite.media.AvMarks;
 import org.jegress.testsuite.media.Frames;
 import org.jegress.testsuite.media.Frames.Colour;
 import org.jegress.testsuite.media.Frames.Region;
@@ -255,6 +256,27 @@ class RoomCompositeIntegrationTest {
                         .isGreaterThan(0.005);
             }
             assertThat(gridAt).isLessThan(leftAt);
+        }
+    }
+
+    /** A tile drawn natively stays in sync with its own sound: a white flash and a beep at every whole second. */
+    @Test
+    void theNativeRendererKeepsATileInSyncWithItsSound() throws Exception {
+        String room = "composite-native-sync";
+        try (TestPublisher dave = publisher(room, "dave")) {
+            dave.publishAv("vp8");
+            String id = livekit.egress("StartRoomCompositeEgress", "{\"room_name\": \"" + room
+                    + "\", \"layout\": \"native:speaker\", \"file_outputs\": [{\"filepath\": \"native/{room_name}\"}]}")
+                    .getEgressId();
+            await(id, i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE, Duration.ofSeconds(30));
+            Thread.sleep(10_000);
+            livekit.stop(id);
+            EgressInfo done = await(id, i -> i.getStatus() == EgressStatus.EGRESS_COMPLETE, Duration.ofSeconds(30));
+            AvMarks m = AvMarks.of(Path.of(done.getFileResults(0).getLocation()));
+            List<Double> offsets = AvMarks.offsets(m.flashes(170), m.beeps(-15));
+            System.out.println("native composite A/V offsets (beep - flash, s): " + offsets);
+            assertThat(offsets).as("marks found").hasSizeGreaterThanOrEqualTo(7);
+            assertThat(offsets).as("beep vs flash").allSatisfy(o -> assertThat(Math.abs(o)).isLessThanOrEqualTo(0.1));
         }
     }
 
