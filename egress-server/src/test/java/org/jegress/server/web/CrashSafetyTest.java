@@ -44,10 +44,12 @@ class CrashSafetyTest {
                     .redirectOutput(dir.resolve("stdout.txt").toFile())
                     .start();
             CompletableFuture<Long> active = new CompletableFuture<>();
+            List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
             Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(
                         new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
+                        log.add(line);
                         if (line.contains(": recording")) {
                             active.complete(System.nanoTime());
                         }
@@ -59,7 +61,14 @@ class CrashSafetyTest {
             reader.setDaemon(true);
             reader.start();
 
-            long activeAt = active.get(60, TimeUnit.SECONDS);
+            long activeAt;
+            try {
+                activeAt = active.get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                child.destroyForcibly();
+                throw new AssertionError("the egress never recorded; its log:\n" + String.join("\n",
+                        log.subList(Math.max(0, log.size() - 40), log.size())), e);
+            }
             Thread.sleep(6_000);
             long killedAt = System.nanoTime();
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no EOS, nothing flushed on the way out
