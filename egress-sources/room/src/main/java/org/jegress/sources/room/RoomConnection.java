@@ -192,6 +192,12 @@ public final class RoomConnection implements AutoCloseable {
                 LOG.warn("{}: GStreamer error from {}: {}", label, source == null ? "?" : source.getName(), message);
             }
             if (p != null && ownsMessageSource(source) && isInside(source, p)) {
+                if (source.getName().startsWith("sctp")) {
+                    // The data channel's association: a recorder needs none, and the server drops it when the room
+                    // closes, just before its Leave. Rejoining then would create the room anew and record it empty.
+                    LOG.info("{}: data channel {} ended ({}); the media goes on", label, source.getName(), message);
+                    return;
+                }
                 LOG.warn("{}: webrtcbin error from {}: {}", label, source.getName(), message);
                 execute(() -> {
                     if (p == peer) {
