@@ -33,7 +33,7 @@ class RedisUrisTest {
         assertThat(uri.getSentinels()).extracting(RedisURI::getHost, RedisURI::getPort)
                 .containsExactly(tuple("10.0.0.1", 26379),
                         tuple("10.0.0.2", 6379));
-        assertThat(uri.getSentinels().get(0).getCredentialsProvider().resolveCredentials().block().getPassword())
+        assertThat(uri.getSentinels().get(0).getPassword())
                 .containsExactly('s', '3');
         assertThat(uri.getUsername()).isEqualTo("app");
         assertThat(uri.getPassword()).containsExactly('p', '1');
