@@ -38,6 +38,20 @@ final class RequestCosts {
 
     }
 
+    /** What a room composite or v2 template reserves, the same for both request shapes. */
+    private record Composite(double cpu, double memory, boolean web) {
+        static Composite of(CpuCostConfig c, boolean audioOnly, String layout, String customBaseUrl, String renderer) {
+            boolean drawn = EgressPlanner.nativeRenderer(layout, customBaseUrl, renderer);
+            boolean sdk = usesSdkSource(audioOnly, layout, customBaseUrl) || drawn;
+            if (audioOnly) {
+                return sdk ? new Composite(c.sdkAudioRoomCompositeCpuCost(), c.sdkAudioRoomCompositeMemoryCost(), false)
+                        : new Composite(c.audioRoomCompositeCpuCost(), c.memoryCost(), true);
+            }
+            return new Composite(drawn ? c.nativeRoomCompositeCpuCost() : c.roomCompositeCpuCost(), c.memoryCost(),
+                    !sdk);
+        }
+    }
+
     static RequestCost of(CpuCostConfig c, StartEgressRequest req, String renderer) {
         double cpu = 0;
         double memory = c.memoryCost();
@@ -45,15 +59,10 @@ final class RequestCosts {
         switch (req.getRequestCase()) {
             case ROOM_COMPOSITE: {
                 var rc = req.getRoomComposite();
-                boolean drawn = EgressPlanner.nativeRenderer(rc.getLayout(), rc.getCustomBaseUrl(), renderer);
-                boolean sdk = usesSdkSource(rc.getAudioOnly(), rc.getLayout(), rc.getCustomBaseUrl()) || drawn;
-                web = !sdk;
-                if (rc.getAudioOnly()) {
-                    cpu = sdk ? c.sdkAudioRoomCompositeCpuCost() : c.audioRoomCompositeCpuCost();
-                    memory = sdk ? c.sdkAudioRoomCompositeMemoryCost() : memory;
-                } else {
-                    cpu = drawn ? c.nativeRoomCompositeCpuCost() : c.roomCompositeCpuCost();
-                }
+                Composite k = Composite.of(c, rc.getAudioOnly(), rc.getLayout(), rc.getCustomBaseUrl(), renderer);
+                cpu = k.cpu();
+                memory = k.memory();
+                web = k.web();
                 break;
             }
             case WEB:
@@ -75,15 +84,10 @@ final class RequestCosts {
                         ? V2.of(req.getEgress()) : V2.of(req.getReplay());
                 if (v2.template() != null) {
                     TemplateSource t = v2.template();
-                    boolean drawn = EgressPlanner.nativeRenderer(t.getLayout(), t.getCustomBaseUrl(), renderer);
-                    boolean sdk = usesSdkSource(t.getAudioOnly(), t.getLayout(), t.getCustomBaseUrl()) || drawn;
-                    web = !sdk;
-                    if (t.getAudioOnly()) {
-                        cpu = sdk ? c.sdkAudioRoomCompositeCpuCost() : c.audioRoomCompositeCpuCost();
-                        memory = sdk ? c.sdkAudioRoomCompositeMemoryCost() : memory;
-                    } else {
-                        cpu = drawn ? c.nativeRoomCompositeCpuCost() : c.roomCompositeCpuCost();
-                    }
+                    Composite k = Composite.of(c, t.getAudioOnly(), t.getLayout(), t.getCustomBaseUrl(), renderer);
+                    cpu = k.cpu();
+                    memory = k.memory();
+                    web = k.web();
                 } else if (v2.web() != null) {
                     web = true;
                     cpu = v2.web().getAudioOnly() ? c.audioWebCpuCost() : c.webCpuCost();

@@ -15,11 +15,10 @@ import org.jegress.pipeline.spi.VideoTile;
  * The tiles of a layout drawn by the compositor: pads whose position and size the source sets while media flows.
  *
  * <p>Changes are not made on the caller's thread: the compositor reads a pad's geometry and alpha while it prepares
- * and again while it blends a frame, and a change landing in between made 1.22's compositor read freed memory (a
- * SIGSEGV in memcpy, seen once in a few hundred layout changes). They are queued and applied by the compositor's own
- * thread from its {@code samples-selected} signal, between two output frames, as GstAggregator documents for changes
- * that must line up with the samples. The callback is held here for the compositor's lifetime (JNA must not collect
- * it).
+ * and again while it blends a frame, so a change landing in between would draw one frame half-changed. They are queued
+ * and applied by the compositor's own thread from its {@code samples-selected} signal, between two output frames, as
+ * GstAggregator documents for changes that must line up with the samples (one callback per output frame, no media).
+ * The callback is held here for the compositor's lifetime (JNA must not collect it).
  */
 final class CompositorTiles {
 
@@ -78,7 +77,7 @@ final class CompositorTiles {
 
             @Override
             public void place(int x, int y, int width, int height) {
-                changes.add(() -> {
+                change(() -> {
                     pad.set("xpos", x);
                     pad.set("ypos", y);
                     pad.set("width", width);
@@ -89,7 +88,7 @@ final class CompositorTiles {
 
             @Override
             public void hide() {
-                changes.add(() -> pad.set("alpha", 0.0));
+                change(() -> pad.set("alpha", 0.0));
             }
         };
     }

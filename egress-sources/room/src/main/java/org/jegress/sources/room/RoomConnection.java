@@ -50,13 +50,13 @@ import org.jegress.sources.room.proto.Ping;
 import org.jegress.sources.room.proto.SessionDescription;
 import org.jegress.sources.room.proto.SignalRequest;
 import org.jegress.sources.room.proto.SignalResponse;
+import org.jegress.sources.room.proto.SignalTarget;
 import org.jegress.sources.room.proto.SpeakerInfo;
 import org.jegress.sources.room.proto.SpeakersChanged;
-import org.jegress.sources.room.proto.UpdateTrackSettings;
-import org.jegress.sources.room.proto.SignalTarget;
 import org.jegress.sources.room.proto.TrackInfo;
 import org.jegress.sources.room.proto.TrickleRequest;
 import org.jegress.sources.room.proto.UpdateSubscription;
+import org.jegress.sources.room.proto.UpdateTrackSettings;
 import org.jegress.pipeline.gst.GstNatives;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -862,11 +862,6 @@ public final class RoomConnection implements AutoCloseable {
                 .map(ParticipantInfo::getIdentity)
                 .toList();
         emit(l -> l.activeSpeakersChanged(identities));
-    }
-
-    /** This participant's own metadata, as the server last sent it. */
-    public String ownMetadata() {
-        return selfMetadata;
     }
 
     private void onLeave(LeaveRequest leave) {

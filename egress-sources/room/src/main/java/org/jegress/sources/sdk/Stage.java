@@ -1,5 +1,6 @@
 package org.jegress.sources.sdk;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jegress.api.layout.CompositeLayout;
 import org.jegress.api.layout.RoomLayout;
+import org.jegress.api.plan.EgressPlanner;
 import org.jegress.pipeline.spi.RecordingInputs;
 import org.jegress.pipeline.spi.VideoTile;
 import org.jegress.sources.room.RemoteTrack;
@@ -88,9 +90,9 @@ final class Stage {
             JsonNode name = JSON.readTree(metadata).get("layout");
             if (name != null && name.isTextual()) {
                 LOG.info("{}: layout {}", egressId, name.asText());
-                apply(layout.layout(org.jegress.api.plan.EgressPlanner.withoutRenderer(name.asText())));
+                apply(layout.layout(EgressPlanner.withoutRenderer(name.asText())));
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.debug("{}: recorder metadata is not a layout: {}", egressId, metadata);
         }
     }
