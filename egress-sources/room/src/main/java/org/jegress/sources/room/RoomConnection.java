@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,6 +110,8 @@ public final class RoomConnection implements AutoCloseable {
     private SignalClient client;
     private PeerSession peer;
     private final List<PeerSession> retiredPeers = new ArrayList<>();
+    /** Names of every webrtcbin this connection put in the pipeline; kept after close for late bus messages. */
+    private final Set<String> webrtcNames = ConcurrentHashMap.newKeySet();
     private Sdp lastOffer;
     private Sdp lastAnswer;
     private int bundleIndex;
@@ -192,7 +195,7 @@ public final class RoomConnection implements AutoCloseable {
                 LOG.warn("{}: GStreamer error from {}: {}", label, source == null ? "?" : source.getName(), message);
             }
             if (p != null && ownsMessageSource(source) && isInside(source, p)) {
-                if (source.getName().startsWith("sctp")) {
+                if (isSctpElement(source)) {
                     // The data channel's association: a recorder needs none, and the server drops it when the room
                     // closes, just before its Leave. Rejoining then would create the room anew and record it empty.
                     LOG.info("{}: data channel {} ended ({}); the media goes on", label, source.getName(), message);
@@ -396,25 +399,24 @@ public final class RoomConnection implements AutoCloseable {
         if (source == null) {
             return false;
         }
-        List<String> names = new ArrayList<>();
-        PeerSession p = peer;
-        if (p != null) {
-            names.add(p.webrtc.getName());
-        }
-        synchronized (retiredPeers) {
-            for (PeerSession r : retiredPeers) {
-                names.add(r.webrtc.getName());
-            }
-        }
         GstObject o = source;
+        GstObject top = source;
         for (int depth = 0; o != null && depth < 16; depth++) {
             String n = o.getName();
-            if (n != null && n.startsWith("lkrecv") && names.contains(n)) {
+            if (n != null && webrtcNames.contains(n)) {
                 return true;
             }
+            top = o;
             o = o.getParent();
         }
-        return false;
+        // webrtcbin's data-channel elements, already out of a bin that is being torn down: a message they posted
+        // before (the server drops the association as the room closes) is handled after its bin left the pipeline
+        return top == source && isSctpElement(source) && !webrtcNames.isEmpty();
+    }
+
+    static boolean isSctpElement(GstObject o) {
+        String n = o.getName();
+        return n != null && (n.startsWith("sctpenc") || n.startsWith("sctpdec"));
     }
 
     /** For tests: drops the signalling WebSocket as if the network failed (the connection then rejoins). */
@@ -578,6 +580,7 @@ public final class RoomConnection implements AutoCloseable {
                 == org.jegress.sources.room.proto.ClientConfigSetting.ENABLED;
         PeerSession p = new PeerSession(generation, pipeline, options.jitterBufferLatency(),
                 jr.getIceServersList(), forceRelay, signal, new PeerEvents());
+        webrtcNames.add(p.webrtc.getName());
         try {
             p.start();
         } catch (RuntimeException e) {
