@@ -203,8 +203,7 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
         if (video.enabled() && (video.encoding() || encode.rawVideo())) {
             String chain = EncoderChains.rawVideo(video);
             if (encode.layout() == Layout.COMPOSITE) {
-                chain = EncoderChains.blackBed(video) + " compositor start-time-selection=first name="
-                        + EncoderChains.VIDEO_MIXER + " background=black ! " + chain;
+                chain = EncoderChains.blackBed(video) + " " + EncoderChains.canvas(video) + " ! " + chain;
             }
             boolean rawTee = encode.rawVideo();
             if (video.encoding() && !rawTee) {
@@ -541,15 +540,15 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
 
     @Override
     public void lightBackground(boolean light) {
-        Element bed = videoChain == null ? null : videoChain.getElementByName(EncoderChains.VIDEO_BED);
-        if (bed == null) {
+        Element mixer = compositor;
+        if (mixer == null) {
             return;
         }
-        int pattern = light ? EncoderChains.BED_WHITE : EncoderChains.BED_BLACK;
+        int background = light ? EncoderChains.CANVAS_WHITE : EncoderChains.CANVAS_BLACK;
         if (tiles != null) {
-            tiles.change(() -> bed.set("pattern", pattern)); // between frames, as the tiles' changes
+            tiles.change(() -> mixer.set("background", background)); // between frames, as the tiles' changes
         } else {
-            bed.set("pattern", pattern);
+            mixer.set("background", background);
         }
     }
 

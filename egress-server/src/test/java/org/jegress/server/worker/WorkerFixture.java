@@ -124,6 +124,25 @@ final class WorkerFixture implements AutoCloseable {
         throw new IllegalStateException("no '" + text + "' in worker log:\n" + String.join("\n", log));
     }
 
+    /** How many log lines so far contain {@code text}. */
+    long logCount(String text) {
+        return log.stream().filter(l -> l.contains(text)).count();
+    }
+
+    /** Waits until more than {@code seen} log lines contain {@code text}. */
+    void awaitLogCount(String text, long seen, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (logCount(text) <= seen) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("no new '" + text + "' in worker log:\n" + String.join("\n", log));
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("worker exited: " + String.join("\n", log));
+            }
+            Thread.sleep(50);
+        }
+    }
+
     List<String> log() {
         return List.copyOf(log);
     }

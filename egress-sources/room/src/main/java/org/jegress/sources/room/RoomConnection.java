@@ -578,6 +578,7 @@ public final class RoomConnection implements AutoCloseable {
         }
         boolean forceRelay = jr.getClientConfiguration().getForceRelay()
                 == org.jegress.sources.room.proto.ClientConfigSetting.ENABLED;
+        long peerStart = System.nanoTime();
         PeerSession p = new PeerSession(generation, pipeline, options.jitterBufferLatency(),
                 jr.getIceServersList(), forceRelay, signal, new PeerEvents());
         webrtcNames.add(p.webrtc.getName());
@@ -594,6 +595,8 @@ public final class RoomConnection implements AutoCloseable {
             }
             return;
         }
+        LOG.info("{}: {} ready in {} ms", label, p.webrtc.getName(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - peerStart));
         peer = p;
         lastOffer = null;
         lastAnswer = null;

@@ -146,6 +146,15 @@ final class RoomSource implements MediaSource, RoomListener {
         }
         LOG.info("{}: joined room {} in {} ms; recording {}", plan.egressId(), plan.room().roomName(),
                 room.joinMillis(), feeds.keySet());
+        boolean publishing;
+        synchronized (lock) {
+            publishing = !feeds.isEmpty();
+        }
+        if (stage != null && publishing) {
+            // A layout drawn here starts as the templates start: once someone publishes, not once their media came.
+            // The canvas and the mix run meanwhile; each track joins them on its first media, as a late joiner does.
+            start.complete(null);
+        }
     }
 
     private static Set<String> requiredParticipants(TrackSelection sel) {
