@@ -126,8 +126,8 @@ async function publishVideo({ name = 'cam', codec = 'vp8', width = 320, height =
 }
 
 // ---- camera + microphone with sync marks: at the start of every second, a 100 ms white flash over mid grey and a
-// 100 ms 1 kHz beep over a quiet 300 Hz tone, both timed from one epoch (the first audio frame). The audio queue is
-// kept short (20 ms) so a frame is sent about when it is generated; video frames carry their capture time. ----
+// 100 ms 1 kHz beep over a quiet 300 Hz tone, both timed by the wall clock from one epoch. The audio queue is kept
+// short (20 ms) so a frame is sent about when it is generated; video frames carry their capture time. ----
 async function publishAv({ codec = 'h264', width = 320, height = 240, fps = 30, kind = 'camera' }) {
   const sampleRate = 48000;
   const samples = sampleRate / 100;
@@ -145,12 +145,15 @@ async function publishAv({ codec = 'h264', width = 320, height = 240, fps = 30, 
   let running = true;
   const t0 = Date.now();
   (async () => {
-    let n = 0;
     let phase = 0;
     while (running) {
       const frame = AudioFrame.create(sampleRate, 1, samples);
+      // The marks follow the wall clock, as the video's do: a frame plays once the queue ahead of it has. (Counting
+      // samples instead drifted: when this loop falls behind on a busy machine, the SDK plays silence meanwhile, and
+      // every later beep came that much late.)
+      const startMs = Date.now() - t0 + audioSource.queuedDuration;
       for (let i = 0; i < samples; i++) {
-        const tMs = ((n * samples + i) * 1000) / sampleRate;
+        const tMs = startMs + (i * 1000) / sampleRate;
         const beep = tMs % 1000 < 100;
         const hz = beep ? 1000 : 300;
         const amp = beep ? 0.5 : 0.1;
@@ -158,7 +161,6 @@ async function publishAv({ codec = 'h264', width = 320, height = 240, fps = 30, 
         frame.data[i] = Math.round(Math.sin(phase) * amp * 32767);
       }
       phase %= 2 * Math.PI;
-      n++;
       try {
         await audioSource.captureFrame(frame);
       } catch (e) {

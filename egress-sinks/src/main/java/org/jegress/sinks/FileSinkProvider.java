@@ -106,7 +106,8 @@ public final class FileSinkProvider implements OutputSinkProvider {
         ghost(bin, "video_in", MediaPads.VIDEO);
         ghost(bin, "audio_in", MediaPads.AUDIO);
         EosWatch eos = EosWatch.on(bin.getElementByName("file").getStaticPad("sink"));
-        return type == OutputType.MP4 ? new Mp4Sink(bin, localFile, eos) : new FileSink(bin, localFile, eos);
+        return type == OutputType.MP4 ? new Mp4Sink(bin, localFile, eos, TrackStarts.on(bin.getElementByName("mux")))
+                : new FileSink(bin, localFile, eos);
     }
 
     private static String audioParser(MediaType codec) {
@@ -128,7 +129,7 @@ public final class FileSinkProvider implements OutputSinkProvider {
         }
     }
 
-    private record Mp4Sink(Bin bin, Path localFile, EosWatch eos) implements OutputSink {
+    private record Mp4Sink(Bin bin, Path localFile, EosWatch eos, TrackStarts starts) implements OutputSink {
         @Override
         public CompletableFuture<Void> finished() {
             return eos.eos();
@@ -136,7 +137,7 @@ public final class FileSinkProvider implements OutputSinkProvider {
 
         @Override
         public void finish() throws InterruptedException {
-            Mp4Finaliser.defragment(localFile);
+            Mp4Finaliser.defragment(localFile, starts.offsets());
         }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pipeline;
 import org.jegress.pipeline.gst.GstDescription;
+import org.jegress.pipeline.gst.GstNatives;
 import org.jegress.pipeline.gst.GstRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +31,16 @@ final class Mp4Finaliser {
     private Mp4Finaliser() {
     }
 
-    static void defragment(Path file) throws InterruptedException {
+    /**
+     * @param offsets per track kind ({@code video}, {@code audio}), how much later than the earliest it started (ns):
+     *        the fragmented file starts every track at zero, the ordinary one starts the later ones that much later
+     *        (mp4mux writes an edit list), which keeps them in sync
+     */
+    static void defragment(Path file, Map<String, Long> offsets) throws InterruptedException {
         long t0 = System.nanoTime();
         Path tmp = file.resolveSibling("." + file.getFileName() + ".finalising");
         try {
-            remux(file, tmp);
+            remux(file, tmp, offsets);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             LOG.info("{}: finalised as an ordinary MP4 in {} ms", file.getFileName(), (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException | RuntimeException e) {
@@ -47,22 +54,31 @@ final class Mp4Finaliser {
         }
     }
 
-    private static void remux(Path in, Path out) throws IOException, InterruptedException {
+    private static void remux(Path in, Path out, Map<String, Long> offsets) throws IOException, InterruptedException {
         GstRuntime.ensureInitialized();
         // qtdemux exposes pads as the streams are found; mp4mux takes whatever arrives on request pads.
         String d = "filesrc location=" + GstDescription.quote(in.toString()) + " ! qtdemux name=demux"
                 + " mp4mux name=mux ! filesink location=" + GstDescription.quote(out.toString())
-                + " demux.video_0 ! queue ! mux.video_0"
-                + " demux.audio_0 ! queue ! mux.audio_0";
+                + " demux.video_0 ! queue name=video_q ! mux.video_0"
+                + " demux.audio_0 ! queue name=audio_q ! mux.audio_0";
         boolean video = hasTrack(in, "vide");
         boolean audio = hasTrack(in, "soun");
         if (!video) {
-            d = d.replace(" demux.video_0 ! queue ! mux.video_0", "");
+            d = d.replace(" demux.video_0 ! queue name=video_q ! mux.video_0", "");
         }
         if (!audio) {
-            d = d.replace(" demux.audio_0 ! queue ! mux.audio_0", "");
+            d = d.replace(" demux.audio_0 ! queue name=audio_q ! mux.audio_0", "");
         }
         Pipeline p = (Pipeline) Gst.parseLaunch(d);
+        offsets.forEach((kind, offset) -> {
+            org.freedesktop.gstreamer.Element q = p.getElementByName(kind + "_q");
+            if (q != null && offset > 0) {
+                GstNatives.setOffset(q.getStaticPad("src"), offset);
+            }
+        });
+        if (!offsets.isEmpty()) {
+            LOG.debug("{}: track start offsets {}", in.getFileName(), offsets);
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         Bus.EOS onEos = src -> done.complete(null);
         Bus.ERROR onError = (src, code, msg) -> done.completeExceptionally(new IOException(msg));

@@ -37,6 +37,14 @@ public final class GstNatives {
 
         void gst_pad_set_offset(Pointer pad, long offset);
 
+        Pointer gst_pad_get_sticky_event(Pointer pad, int type, int idx);
+
+        void gst_event_parse_segment(Pointer event, PointerByReference segment);
+
+        long gst_segment_to_running_time(Pointer segment, int format, long position);
+
+        void gst_mini_object_unref(Pointer object);
+
         Pointer gst_debug_bin_to_dot_data(Pointer bin, int details);
 
         int gst_element_get_state(Pointer element, com.sun.jna.ptr.IntByReference state,
@@ -267,6 +275,29 @@ public final class GstNatives {
     /** {@code gst_pad_set_offset}: shifts the running time of everything leaving (or entering) the pad. */
     public static void setOffset(Pad pad, long offsetNs) {
         api().gst_pad_set_offset(Natives.getRawPointer(pad), offsetNs);
+    }
+
+    /** {@code GST_EVENT_SEGMENT}: type 70, downstream, serialized, sticky. */
+    private static final int EVENT_SEGMENT = (70 << 8) | 2 | 4 | 8;
+    private static final int FORMAT_TIME = 3;
+
+    /**
+     * The running time of {@code timestamp} in the segment that {@code pad} currently carries, or -1 if it has none
+     * (or the timestamp lies outside it).
+     */
+    public static long runningTime(Pad pad, long timestamp) {
+        Pointer event = api().gst_pad_get_sticky_event(Natives.getRawPointer(pad), EVENT_SEGMENT, 0);
+        if (event == null) {
+            return -1;
+        }
+        try {
+            PointerByReference segment = new PointerByReference();
+            api().gst_event_parse_segment(event, segment);
+            return segment.getValue() == null ? -1
+                    : api().gst_segment_to_running_time(segment.getValue(), FORMAT_TIME, timestamp);
+        } finally {
+            api().gst_mini_object_unref(event);
+        }
     }
 
     /** {@code gst_debug_bin_to_dot_data}, which gst1-java-core only offers as "write a file into a directory". */
