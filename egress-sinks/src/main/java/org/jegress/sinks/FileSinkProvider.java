@@ -27,7 +27,10 @@ import org.jegress.pipeline.spi.OutputTarget;
  * <p><b>MP4 is crash-safe</b>: while recording, mp4mux writes a fragmented MP4 (a fragment every
  * {@value #MP4_FRAGMENT_MS} ms) through an unbuffered file sink, so a killed process leaves a file that plays up
  * to its last fragment; after a clean stop {@link Mp4Finaliser} rewrites it as an ordinary MP4. Go egress writes
- * a plain mp4mux file, which is unplayable after a kill. (mp4mux's {@code first-moov-then-finalise} mode would
+ * a plain mp4mux file, which is unplayable after a kill. The fragmented file starts each track at zero; the
+ * finished one puts a track that started later back where it started ({@link TrackStarts}), so a file left by a
+ * crash may have its tracks shifted by their start difference (tens of ms), a finished one not.
+ * (mp4mux's {@code first-moov-then-finalise} mode would
  * spare the rewrite, but in GStreamer 1.22 it sometimes writes fragment runs without sample sizes, which FFmpeg
  * refuses to open.)
  *

@@ -158,31 +158,16 @@ public final class EncoderChains {
                 + pan + " ! capsfilter caps=\"" + MIX_CAPS + "\"";
     }
 
-    /**
-     * The compositor's clock while no video source has a picture: a tiny live source at the output rate, in the output's
-     * colorimetry (a bed in another one made the compositor convert and, once, froze its output).
-     */
+    /** Live black at the output size and rate: what shows while no video source has a picture. */
     public static String blackBed(VideoPlan v) {
-        return "videotestsrc name=" + VIDEO_BED + " is-live=true pattern=black ! capsfilter caps=\""
-                + org.jegress.pipeline.spi.MediaPads.rawVideoCaps(BED_SIZE, BED_SIZE, v.framerate()) + "\" ! "
-                + VIDEO_MIXER + ".";
+        return "videotestsrc name=" + VIDEO_BED + " is-live=true pattern=black ! capsfilter caps=\"video/x-raw,"
+                + "format=I420,width=" + v.width() + ",height=" + v.height() + ",framerate=" + v.framerate()
+                + "/1,pixel-aspect-ratio=1/1\" ! " + VIDEO_MIXER + ".";
     }
 
-    /**
-     * The compositor over {@link #blackBed}: the bed (its first pad) only keeps time and is never drawn; the canvas is
-     * the compositor's own background fill, black or white, at the size and rate the caps after it fix. (A full-size
-     * bed cost a full-frame blend per frame: about 0.1 core at 720p30.)
-     */
-    public static String canvas(VideoPlan v) {
-        return "compositor start-time-selection=first name=" + VIDEO_MIXER + " background=black sink_0::alpha=0.0"
-                + " ! capsfilter caps=\"" + org.jegress.pipeline.spi.MediaPads.rawVideoCaps(v.width(), v.height(),
-                        v.framerate()) + "\"";
-    }
-
-    /** The compositor's {@code background} values for the canvas. */
-    static final int CANVAS_BLACK = 1;
-    static final int CANVAS_WHITE = 2;
-    private static final int BED_SIZE = 16;
+    /** videotestsrc's {@code pattern} values for the canvas bed. */
+    static final int BED_BLACK = 2;
+    static final int BED_WHITE = 3;
 
     /**
      * One tile of a layout drawn in the pipeline: a thread of its own and the source's size; the compositor scales it

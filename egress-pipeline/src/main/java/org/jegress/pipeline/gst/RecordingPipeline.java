@@ -203,7 +203,8 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
         if (video.enabled() && (video.encoding() || encode.rawVideo())) {
             String chain = EncoderChains.rawVideo(video);
             if (encode.layout() == Layout.COMPOSITE) {
-                chain = EncoderChains.blackBed(video) + " " + EncoderChains.canvas(video) + " ! " + chain;
+                chain = EncoderChains.blackBed(video) + " compositor start-time-selection=first name="
+                        + EncoderChains.VIDEO_MIXER + " background=black ! " + chain;
             }
             boolean rawTee = encode.rawVideo();
             if (video.encoding() && !rawTee) {
@@ -540,15 +541,15 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
 
     @Override
     public void lightBackground(boolean light) {
-        Element mixer = compositor;
-        if (mixer == null) {
+        Element bed = videoChain == null ? null : videoChain.getElementByName(EncoderChains.VIDEO_BED);
+        if (bed == null) {
             return;
         }
-        int background = light ? EncoderChains.CANVAS_WHITE : EncoderChains.CANVAS_BLACK;
+        int pattern = light ? EncoderChains.BED_WHITE : EncoderChains.BED_BLACK;
         if (tiles != null) {
-            tiles.change(() -> mixer.set("background", background)); // between frames, as the tiles' changes
+            tiles.change(() -> bed.set("pattern", pattern)); // between frames, as the tiles' changes
         } else {
-            mixer.set("background", background);
+            bed.set("pattern", pattern);
         }
     }
 

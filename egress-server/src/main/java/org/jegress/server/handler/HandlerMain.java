@@ -102,7 +102,7 @@ public final class HandlerMain {
                 boolean warmBrowser = !"false".equalsIgnoreCase(env.get(ENV_WARM_BROWSER));
                 if (warmBrowser) {
                     EgressConfig c = ConfigLoader.parse(spareConfig, env);
-                    WarmBrowser.prewarm(c, options(c).workRoot());
+                    WarmBrowser.prewarmInBackground(c, options(c).workRoot());
                 }
                 HandlerCommand first = HandlerCommand.parseDelimitedFrom(ipcIn);
                 if (first == null || !first.hasStart()) {

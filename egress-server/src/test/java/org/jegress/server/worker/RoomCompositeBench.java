@@ -67,7 +67,8 @@ class RoomCompositeBench {
             String room = "composite-bench";
             List<TestPublisher> publishers = new ArrayList<>();
             try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("worker"), String.join("\n",
-                    "  room_composite_cpu_cost: 0.5", "template_port: " + Ports.freeTcp()))) {
+                    "  room_composite_cpu_cost: 0.5", "  native_room_composite_cpu_cost: 0.3",
+                    "template_port: " + Ports.freeTcp()))) {
                 int[][] colours = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}};
                 for (int i = 0; i < 3; i++) {
                     TestPublisher p = TestPublisher.start(ns, livekit.wsUrl(),
@@ -116,6 +117,10 @@ class RoomCompositeBench {
                     report.append(line);
                     worker.awaitLog(SPARE_READY, 60_000);
                 }
+                int concurrent = Integer.getInteger("bench.concurrent", 0);
+                if (concurrent > 0) {
+                    report.append(concurrently(livekit, worker, tree, room, concurrent, window));
+                }
             } finally {
                 for (TestPublisher p : publishers) {
                     p.close();
@@ -124,6 +129,50 @@ class RoomCompositeBench {
         }
         Files.writeString(root.resolve("egress-server/target/room-composite-bench.md"), report.toString());
         System.out.println(report);
+    }
+
+    /**
+     * {@code n} native composites of the one room at once, started one after another: the worker tree's CPU over the
+     * window against the idle worker's, in all and per composite. The publishers run on the same machine (the figure
+     * to read is per composite; what fits on a machine of its own is its cores over that).
+     */
+    private static String concurrently(LiveKitServer livekit, WorkerFixture worker, ProcessTree tree, String room,
+            int n, long window) throws Exception {
+        worker.awaitLog(SPARE_READY, 60_000);
+        Thread.sleep(3000);
+        tree.sample();
+        Thread.sleep(5000);
+        double idle = tree.sample().cpuCores();
+        List<String> ids = new ArrayList<>();
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "%n| native composites at once | worker tree cores above idle | per composite | start ms |%n"
+                        + "|---|---|---|---|%n"));
+        for (int i = 1; i <= n; i++) {
+            long spares = worker.logCount(SPARE_READY);
+            long t0 = System.nanoTime();
+            String id = livekit.egress("StartRoomCompositeEgress", "{\"room_name\": \"" + room
+                    + "\", \"layout\": \"native:grid\", \"file_outputs\": [{\"filepath\": \"bench/many-" + i
+                    + "\"}]}").getEgressId();
+            ids.add(id);
+            long ms = awaitActive(livekit, id, t0);
+            worker.awaitLogCount(SPARE_READY, spares, 60_000);
+            Thread.sleep(3000);
+            tree.sample();
+            Thread.sleep(window * 1000);
+            double cores = tree.sample().cpuCores() - idle;
+            String line = String.format(Locale.ROOT, "| %d | %.2f | %.2f | %d |%n", i, cores, cores / i, ms);
+            System.out.print(line);
+            out.append(line);
+        }
+        for (String id : ids) {
+            livekit.stop(id);
+        }
+        for (String id : ids) {
+            EgressInfo done = WorkerIntegrationTest.await(id, e -> e.getStatus() == EgressStatus.EGRESS_COMPLETE,
+                    java.time.Duration.ofSeconds(60));
+            assertThat(MediaProbe.of(Path.of(done.getFileResults(0).getLocation())).duration()).isGreaterThan(1.0);
+        }
+        return out.toString();
     }
 
     private static long awaitActive(LiveKitServer livekit, String id, long t0) throws InterruptedException {

@@ -3,8 +3,13 @@ package org.jegress.sources.web;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.jegress.api.config.EgressConfig;
@@ -33,6 +38,12 @@ public final class WarmBrowser {
     public static final String DIR_PREFIX = "warm-browser-";
 
     private static WarmBrowser current;
+    /** The launch under way, or done. */
+    private static CompletableFuture<Void> warming = CompletableFuture.completedFuture(null);
+    /** Set by a discard: a launch that finishes afterwards closes what it started. */
+    private static boolean unwanted;
+    private static final Duration TAKE_WAIT = Duration.ofSeconds(5);
+    private static final Duration DISCARD_WAIT = Duration.ofSeconds(15);
 
     final VirtualDisplay display;
     final PulseServer pulse;
@@ -50,11 +61,30 @@ public final class WarmBrowser {
     }
 
     /**
-     * Starts one for {@code config} under {@code root} (replacing any earlier one); failures are only logged: the
-     * egress then starts its browser itself.
+     * Starts one for {@code config} under {@code root} on a thread of its own (replacing any earlier one), so that the
+     * spare answers its first command at once: a light egress needs no browser and must not wait for one (a launch
+     * stalled for 10 s in a loaded CI run, and the spare's egress with it). Failures are only logged: the egress then
+     * starts its browser itself.
      */
-    public static synchronized void prewarm(EgressConfig config, Path root) {
-        discard();
+    public static void prewarmInBackground(EgressConfig config, Path root) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (WarmBrowser.class) {
+            discard();
+            unwanted = false;
+            warming = done;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                publish(launch(config, root));
+            } finally {
+                done.complete(null);
+            }
+        }, "warm-browser");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static WarmBrowser launch(EgressConfig config, Path root) {
         long t0 = System.nanoTime();
         Path dir = root.resolve(DIR_PREFIX + ProcessHandle.current().pid());
         VirtualDisplay x = null;
@@ -64,53 +94,97 @@ public final class WarmBrowser {
             x = VirtualDisplay.start(WIDTH, HEIGHT, DEPTH, dir);
             p = PulseServer.start("egress", dir);
             ChromiumBrowser c = ChromiumBrowser.launch(x.display(), p, WIDTH, HEIGHT, config, dir);
-            current = new WarmBrowser(x, p, c, dir, ChromiumBrowser.flags(WIDTH, HEIGHT, config));
             LOG.info("warm browser ready on {} in {} ms", x.display(), (System.nanoTime() - t0) / 1_000_000);
+            return new WarmBrowser(x, p, c, dir, ChromiumBrowser.flags(WIDTH, HEIGHT, config));
         } catch (IOException | RuntimeException e) {
             LOG.warn("warm browser: {}", e.toString());
-            if (x != null) {
-                x.close();
-            }
-            if (p != null) {
-                p.close();
-            }
-            delete(dir);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** The warm browser, if there is one of this size and its flags match the config's; the caller owns it then. */
-    static synchronized Optional<WarmBrowser> take(int width, int height, int depth, EgressConfig config) {
-        WarmBrowser w = current;
-        if (w == null || width != WIDTH || height != HEIGHT || depth != DEPTH
-                || !w.flags.equals(ChromiumBrowser.flags(WIDTH, HEIGHT, config)) || !w.chrome.isAlive()) {
-            return Optional.empty();
+        if (x != null) {
+            x.close();
         }
-        current = null;
-        return Optional.of(w);
+        if (p != null) {
+            p.close();
+        }
+        delete(dir);
+        return null;
     }
 
-    /** Stops the warm browser nobody took (the spare got an egress that needs none). */
-    public static synchronized void discard() {
-        if (current != null) {
-            current.close();
-            current = null;
+    /** Makes a finished launch the warm browser, unless it was discarded meanwhile. */
+    private static void publish(WarmBrowser w) {
+        if (w == null) {
+            return;
+        }
+        synchronized (WarmBrowser.class) {
+            if (!unwanted) {
+                current = w;
+                return;
+            }
+        }
+        w.close();
+    }
+
+    /** Waits (at most {@code max}) for a launch still under way. */
+    private static void awaitLaunch(Duration max) {
+        CompletableFuture<Void> f;
+        synchronized (WarmBrowser.class) {
+            f = warming;
+        }
+        try {
+            f.get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("warm browser still launching after {}", max);
         }
     }
 
     /**
-     * As {@link #discard()}, a few seconds later on a background thread: an egress without a browser starts first,
-     * without Chromium's teardown competing for the CPU. A {@link #take} in between still gets nothing.
+     * The warm browser, if there is one of this size and its flags match the config's; the caller owns it then. A
+     * launch under way is waited for a while: it is nearly always sooner than a launch of one's own.
      */
-    public static void discardLater(java.time.Duration delay) {
+    static Optional<WarmBrowser> take(int width, int height, int depth, EgressConfig config) {
+        awaitLaunch(TAKE_WAIT);
+        synchronized (WarmBrowser.class) {
+            WarmBrowser w = current;
+            if (w == null || width != WIDTH || height != HEIGHT || depth != DEPTH
+                    || !w.flags.equals(ChromiumBrowser.flags(WIDTH, HEIGHT, config)) || !w.chrome.isAlive()) {
+                return Optional.empty();
+            }
+            current = null;
+            return Optional.of(w);
+        }
+    }
+
+    /**
+     * Stops the warm browser nobody took (the spare got an egress that needs none, or is released). A launch under
+     * way is waited for (bounded) and stopped too, so no browser outlives its handler.
+     */
+    public static void discard() {
         WarmBrowser w;
         synchronized (WarmBrowser.class) {
+            unwanted = true;
             w = current;
             current = null;
         }
-        if (w == null) {
-            return;
+        if (w != null) {
+            w.close();
+        }
+        awaitLaunch(DISCARD_WAIT);
+    }
+
+    /**
+     * As {@link #discard()}, a few seconds later on a background thread: an egress without a browser starts first,
+     * without Chromium's teardown (or the rest of its launch) competing for the CPU. A {@link #take} in between still
+     * gets nothing.
+     */
+    public static void discardLater(Duration delay) {
+        WarmBrowser w;
+        synchronized (WarmBrowser.class) {
+            unwanted = true;
+            w = current;
+            current = null;
         }
         Thread t = new Thread(() -> {
             try {
@@ -118,7 +192,10 @@ public final class WarmBrowser {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            w.close();
+            if (w != null) {
+                w.close();
+            }
+            awaitLaunch(DISCARD_WAIT); // a launch still under way closes what it made itself (publish)
         }, "warm-browser-discard");
         t.setDaemon(false); // finish the teardown even if the handler is about to exit
         t.start();
