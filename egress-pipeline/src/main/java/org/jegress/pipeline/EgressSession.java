@@ -303,7 +303,12 @@ final class EgressSession implements EgressHandle, SessionOutputs.Session {
 
             Throwable sourceError = awaitEnd(source, r);
             long endedAt = tracker.nowNs();
-            finishRecording(source, r);
+            Scheduler.Task watchdog = scheduler.schedule(options.eosTimeout().plus(ENDING_GRACE), this::endingFrozen);
+            try {
+                finishRecording(source, r);
+            } finally {
+                watchdog.cancel();
+            }
             release(r);
             recording = null;
             source.close();
@@ -435,6 +440,41 @@ final class EgressSession implements EgressHandle, SessionOutputs.Session {
         }
         return error;
     }
+
+    /**
+     * Past the end's own time-out: a recording that still has not finished ending is stuck where no time-out of its own
+     * reaches (a streaming thread deadlocked under a lock the source's end needs). It is reported FAILED "pipeline
+     * frozen" now, with the file as it is on disk (a fragmented MP4 plays up to its last fragment), so that the caller
+     * gets a final state instead of an egress ENDING forever; the stuck thread is left to the process's end.
+     */
+    private void endingFrozen() {
+        EgressInfo last;
+        synchronized (lifecycle) {
+            if (tracker.isTerminal()) {
+                return;
+            }
+            LOG.warn("{}: still ending {} s after the stop: the pipeline is frozen", plan.egressId(),
+                    options.eosTimeout().plus(ENDING_GRACE).toSeconds());
+            tracker.failed(EgressException.pipelineFrozen());
+            OutputSink file = outputs.fileOutput();
+            Path f = file == null ? null : file.localFile();
+            if (f != null && startedAtNs != 0 && Files.exists(f) && results.file() != null
+                    && results.file().getSize() == 0) {
+                try {
+                    results.fileEnded(results.nowNs(), Files.size(f), f.toAbsolutePath().toString());
+                } catch (IOException e) {
+                    LOG.debug("{}: size of {}: {}", plan.egressId(), f, e.toString());
+                }
+            }
+            last = tracker.snapshot();
+            tracker.publish();
+            done.complete(last);
+        }
+        LOG.info("{}: {} {}", plan.egressId(), last.getStatus(), last.getError());
+    }
+
+    /** How much longer than the outputs' EOS time-out an end may take before {@link #endingFrozen}. */
+    static final Duration ENDING_GRACE = Duration.ofSeconds(15);
 
     /** Ends the source and the beds, and waits until every output is finalised, or fails with "pipeline frozen". */
     private void finishRecording(MediaSource source, Recording r) throws InterruptedException {

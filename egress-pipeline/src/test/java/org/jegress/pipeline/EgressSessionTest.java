@@ -69,6 +69,9 @@ class EgressSessionTest {
     private final class FakeSource implements MediaSource {
         final CompletableFuture<Void> start = new CompletableFuture<>();
         final CompletableFuture<Void> end = new CompletableFuture<>();
+        /** When set, ending the media blocks until it completes (a deadlocked streaming thread). */
+        volatile CompletableFuture<Void> endMediaBlocked;
+        final CompletableFuture<Void> endMediaEntered = new CompletableFuture<>();
         volatile boolean closed;
 
         FakeSource(boolean startAtOnce) {
@@ -97,6 +100,11 @@ class EgressSessionTest {
 
         @Override
         public void endMedia() {
+            CompletableFuture<Void> b = endMediaBlocked;
+            endMediaEntered.complete(null);
+            if (b != null) {
+                b.join();
+            }
         }
 
         @Override
@@ -366,6 +374,27 @@ class EgressSessionTest {
         assertThat(end.getManifestLocation()).isEqualTo("mem://EG_session.json");
         assertThat(outputs).allMatch(o -> o.finishCalled);
         assertThat(source.closed).isTrue();
+    }
+
+    @Test
+    void anEndThatNeverFinishesIsReportedFrozenWithTheFileAsItIs() throws Exception {
+        EgressSession s = start(page().addFileOutputs(EncodedFileOutput.newBuilder().setFilepath("a.mp4")), "", true);
+        awaitActive(s);
+        source.endMediaBlocked = new CompletableFuture<>();
+        try {
+            time.advance(Duration.ofSeconds(5));
+            assertThat(s.stop().getStatus()).isEqualTo(EgressStatus.EGRESS_ENDING);
+            source.endMediaEntered.get(5, java.util.concurrent.TimeUnit.SECONDS); // the session is inside the end
+            time.advance(EgressOptions.defaults().eosTimeout());
+            assertThat(s.awaitCompletion(Duration.ofMillis(200))).as("still within the grace").isEmpty();
+            time.advance(EgressSession.ENDING_GRACE);
+            EgressInfo end = s.awaitCompletion(Duration.ofSeconds(5)).orElseThrow();
+            assertThat(end.getStatus()).isEqualTo(EgressStatus.EGRESS_FAILED);
+            assertThat(end.getError()).isEqualTo("pipeline frozen");
+            assertThat(published).extracting(EgressInfo::getStatus).endsWith(EgressStatus.EGRESS_FAILED);
+        } finally {
+            source.endMediaBlocked.complete(null);
+        }
     }
 
     @Test
