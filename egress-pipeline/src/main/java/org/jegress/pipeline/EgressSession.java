@@ -456,21 +456,18 @@ final class EgressSession implements EgressHandle, SessionOutputs.Session {
             LOG.warn("{}: still ending {} s after the stop: the pipeline is frozen", plan.egressId(),
                     options.eosTimeout().plus(ENDING_GRACE).toSeconds());
             tracker.failed(EgressException.pipelineFrozen());
-            OutputSink file = outputs.fileOutput();
-            Path f = file == null ? null : file.localFile();
-            if (f != null && startedAtNs != 0 && Files.exists(f) && results.file() != null
-                    && results.file().getSize() == 0) {
-                try {
-                    results.fileEnded(results.nowNs(), Files.size(f), f.toAbsolutePath().toString());
-                } catch (IOException e) {
-                    LOG.debug("{}: size of {}: {}", plan.egressId(), f, e.toString());
-                }
-            }
+            recordFailedResults();
             last = tracker.snapshot();
             tracker.publish();
             done.complete(last);
         }
         LOG.info("{}: {} {}", plan.egressId(), last.getStatus(), last.getError());
+    }
+
+    /** A failed egress still reports what it recorded: the file as it is on disk, its streams ended with the error. */
+    private void recordFailedResults() {
+        new Deliveries(plan, results, manifest, uploaders, workDir).recordPartialFile(outputs, startedAtNs);
+        results.streamsEnded(tracker.nowNs(), tracker.snapshot().getError());
     }
 
     /** How much longer than the outputs' EOS time-out an end may take before {@link #endingFrozen}. */
@@ -546,8 +543,7 @@ final class EgressSession implements EgressHandle, SessionOutputs.Session {
             }
         }
         if (tracker.status() == EgressStatus.EGRESS_FAILED) {
-            new Deliveries(plan, results, manifest, uploaders, workDir).recordPartialFile(outputs, startedAtNs);
-            results.streamsEnded(tracker.nowNs(), tracker.snapshot().getError());
+            recordFailedResults();
         }
         outputs.closeAll();
         uploaders.close();

@@ -67,9 +67,9 @@ public final class WarmBrowser {
      * starts its browser itself.
      */
     public static void prewarmInBackground(EgressConfig config, Path root) {
+        discard(); // outside the lock: it may wait for an earlier launch, which needs the lock to finish
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (WarmBrowser.class) {
-            discard();
             unwanted = false;
             warming = done;
         }
