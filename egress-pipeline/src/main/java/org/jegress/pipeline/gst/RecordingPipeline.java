@@ -95,6 +95,13 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
      */
     static final long ROOM_MIX_LATENCY_NS = 600_000_000L;
 
+    /**
+     * How long the mixer waits for captured sound (a browser's sound server). The capture reports only its 10 ms
+     * period as latency: a capture thread held up longer than that on a busy machine would find its slot already
+     * filled with silence and its sound dropped. This delays the mix, not its timestamps.
+     */
+    static final long CAPTURE_MIX_LATENCY_NS = 200_000_000L;
+
     /** How long a stalled video input keeps showing its last frame before the black bed shows through. */
     static final long VIDEO_REPEAT_NS = 500_000_000L;
 
@@ -230,10 +237,12 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
         }
         if (audio.enabled()) {
             audioMixer = addChain(EncoderChains.audioMix());
+            Element mixer = audioMixer.getElementByName(EncoderChains.AUDIO_MIXER);
             if (encode.layout() == Layout.COMPOSITE) {
-                Element mixer = audioMixer.getElementByName(EncoderChains.AUDIO_MIXER);
                 mixer.set("latency", ROOM_MIX_LATENCY_NS);
                 watchMixer(mixer);
+            } else {
+                mixer.set("latency", CAPTURE_MIX_LATENCY_NS);
             }
             bed(audioMixer.getElementByName(EncoderChains.AUDIO_BED));
             Element rawTee = addTee(audioMixer, EncoderChains.AUDIO_RAW_TEE, MediaPads.RAW_AUDIO);

@@ -29,6 +29,7 @@ import org.jegress.pipeline.Egress;
 import org.jegress.pipeline.EgressHandle;
 import org.jegress.pipeline.EgressOptions;
 import org.jegress.testsuite.media.AudioAnalysis;
+import org.jegress.testsuite.media.AvMarks;
 import org.jegress.testsuite.media.MediaProbe;
 import org.jegress.testsuite.media.Mp4Boxes;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +49,7 @@ class WebEgressTest {
 
     private static TestPages pages;
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
     private EgressOptions options;
 
@@ -332,6 +333,18 @@ class WebEgressTest {
         assertThat(MediaProbe.of(dir.resolve("multi/img/page_00000.jpeg")).video().orElseThrow().width())
                 .isEqualTo(640);
         assertAudible(dir.resolve("multi/page.mp4"), 440);
+    }
+
+    @Test
+    void keepsThePageSoundInSyncWithItsPicture() throws Exception {
+        Recorded r = record(request(pages.demo("sync=1"), "sync.mp4", EncodedFileType.MP4), 9);
+
+        assertThat(r.info.getStatus()).as(r.info.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+        AvMarks m = AvMarks.of(dir.resolve("sync.mp4"));
+        List<Double> offsets = AvMarks.offsets(m.flashes(170), m.beeps(-15));
+        System.out.println("web A/V offsets (beep - flash, s): " + offsets);
+        assertThat(offsets).as("marks found").hasSizeGreaterThanOrEqualTo(5);
+        assertThat(offsets).as("beep vs flash").allSatisfy(o -> assertThat(Math.abs(o)).isLessThanOrEqualTo(0.1));
     }
 
     private static WebEgressRequest request(String url, String path, EncodedFileType type) {

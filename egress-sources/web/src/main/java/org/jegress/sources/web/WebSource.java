@@ -14,6 +14,7 @@ import org.jegress.api.livekit.AudioChannel;
 import org.jegress.api.plan.EgressPlan;
 import org.jegress.api.plan.RequestType;
 import org.jegress.pipeline.gst.GstDescription;
+import org.jegress.pipeline.gst.GstNatives;
 import org.jegress.pipeline.gst.GstRuntime;
 import org.jegress.pipeline.spi.MediaSource;
 import org.jegress.pipeline.spi.RecordingInputs;
@@ -207,6 +208,11 @@ final class WebSource implements MediaSource {
      * clock stands still until the pulse stream is running (about a second), and everything captured meanwhile
      * would be stamped with the same time and dropped. re-timestamp stamps buffers with their capture time instead
      * of resampling towards the clock ("skew"), which keeps sound and picture in sync without clicks.
+     *
+     * <p>The sound is stamped as it is heard, the picture as it is grabbed, but a grabbed picture was drawn earlier:
+     * Chromium composites a frame a vsync or two (60 Hz) after the page drew it, and the capture finds it on
+     * screen half a frame interval later on average. Measured with the demo page's flashes and beeps, the sound led
+     * the picture by 30-70 ms (up to 0.12 s on a busy machine); it is delayed by that lag's estimate.
      */
     private Bin audioSource() {
         Bin bin = Gst.parseBinFromDescription("pulsesrc provide-clock=false slave-method=re-timestamp server="
@@ -214,7 +220,13 @@ final class WebSource implements MediaSource {
                 + " device=" + GstDescription.quote(pulse.monitorDevice())
                 + " client-name=egress ! capsfilter caps=\"audio/x-raw,channels=2\"", true);
         bin.setName("sound_capture");
+        GstNatives.setOffset(bin.getStaticPad("src"), pictureLagNs(plan.video().framerate()));
         return bin;
+    }
+
+    /** How much later than it was drawn a page's picture is captured: two 60 Hz vsyncs plus half a frame. */
+    static long pictureLagNs(int framerate) {
+        return 33_000_000L + 500_000_000L / Math.max(1, framerate);
     }
 
     @Override
