@@ -13,5 +13,5 @@ mvn -B -q install -DskipTests -Dmdep.analyze.skip >/dev/null
 exec mvn -B -pl egress-server surefire:test@bench -Dbench.skip=false -Dmdep.analyze.skip \
   -Dtest=RoomCompositeBench -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.window.seconds="${1:-20}" -Dbench.rounds="${2:-3}" -Dbench.renderers="${3:-chrome,native}" \
-  -Dbench.publisher="${4:-1280x720}" -Dbench.concurrent="${5:-0}" \
+  -Dbench.publisher="${4:-1280x720}" -Dbench.concurrent="${5:-0}" -Dbench.idle.affinity="${IDLE_AFFINITY:-0.5}" \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn

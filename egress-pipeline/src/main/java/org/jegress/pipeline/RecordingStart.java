@@ -13,8 +13,9 @@ import org.jegress.pipeline.spi.MediaSource;
 /**
  * How a recording comes to life around a source. A display capture (web) gets a pipeline of its own, built in the
  * background while the browser starts, then its source is attached and it plays. A room connection already runs a
- * pipeline (webrtcbin): the recording is built inside it once the tracks are known, plays, waits for its mixers to
- * start from their beds, and only then are the tracks fed in (see {@code RecordingPipeline.mixersStarted}).
+ * pipeline (webrtcbin): the recording is built inside it (once the tracks are known, or while the recorder joins
+ * when what it records does not depend on them), plays, waits for its mixers to start from their beds, and only then
+ * are the tracks fed in (see {@code RecordingPipeline.mixersStarted}).
  */
 abstract class RecordingStart {
 
@@ -73,10 +74,14 @@ abstract class RecordingStart {
         }
     }
 
-    /** The source's running pipeline, joined once the source knows what it records. */
+    /**
+     * The source's running pipeline, joined once the source knows what it records, or built into it while the source
+     * prepares when the source allows ({@link MediaSource#pipelineBeforePrepare()}).
+     */
     private static final class Joined extends RecordingStart {
         private final MediaSource source;
         private final Builder builder;
+        private CompletableFuture<Recording> building;
 
         Joined(MediaSource source, Builder builder) {
             this.source = source;
@@ -85,11 +90,22 @@ abstract class RecordingStart {
 
         @Override
         void beforePrepare() {
+            if (source.pipelineBeforePrepare()) {
+                Pipeline pipeline = source.pipeline();
+                building = CompletableFuture.supplyAsync(() -> builder.apply(pipeline));
+            }
         }
 
         @Override
-        Recording recording() {
-            return builder.apply(source.pipeline());
+        Recording recording() throws InterruptedException {
+            if (building == null) {
+                return builder.apply(source.pipeline());
+            }
+            try {
+                return building.get();
+            } catch (ExecutionException e) {
+                throw EgressSession.asEgress(e.getCause());
+            }
         }
 
         @Override
@@ -110,7 +126,7 @@ abstract class RecordingStart {
 
         @Override
         CompletableFuture<Recording> pending() {
-            return null;
+            return building;
         }
     }
 }

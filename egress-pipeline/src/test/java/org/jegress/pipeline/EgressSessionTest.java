@@ -62,6 +62,8 @@ class EgressSessionTest {
     private final List<EgressInfo> published = new CopyOnWriteArrayList<>();
     private final List<FakeOutput> outputs = new CopyOnWriteArrayList<>();
     private volatile FakeSource source;
+    private volatile boolean nextSourceEarly;
+    private final CompletableFuture<Recording> recordingBuilt = new CompletableFuture<>();
 
     // ------------------------------------------------------------------------------------------- fakes
 
@@ -73,6 +75,10 @@ class EgressSessionTest {
         volatile CompletableFuture<Void> endMediaBlocked;
         final CompletableFuture<Void> endMediaEntered = new CompletableFuture<>();
         volatile boolean closed;
+        /** When set, the source runs a pipeline the recording joins, already before it prepares. */
+        volatile boolean earlyPipeline;
+        /** Whether the recording had been built when prepare() returned. */
+        volatile boolean builtWhilePreparing;
 
         FakeSource(boolean startAtOnce) {
             if (startAtOnce) {
@@ -82,6 +88,26 @@ class EgressSessionTest {
 
         @Override
         public void prepare() {
+            if (earlyPipeline) {
+                // a join that takes its time: the recording is built meanwhile, or not at all
+                builtWhilePreparing = recordingBuilt.completeOnTimeout(null, 5, java.util.concurrent.TimeUnit.SECONDS)
+                        .join() != null;
+            }
+        }
+
+        @Override
+        public boolean ownsPipeline() {
+            return earlyPipeline;
+        }
+
+        @Override
+        public org.freedesktop.gstreamer.Pipeline pipeline() {
+            return null;
+        }
+
+        @Override
+        public boolean pipelineBeforePrepare() {
+            return earlyPipeline;
         }
 
         @Override
@@ -293,6 +319,7 @@ class EgressSessionTest {
         EgressPlan plan = new EgressPlanner(options.config(), time.clock(), ZoneOffset.UTC).plan(StartEgressRequest
                 .newBuilder().setEgressId("EG_session").setWeb(request).build());
         source = new FakeSource(startAtOnce);
+        source.earlyPipeline = nextSourceEarly;
         SourceProvider sources = new SourceProvider() {
             @Override
             public boolean supports(EgressPlan p) {
@@ -322,6 +349,7 @@ class EgressSessionTest {
                 (p, existing, created, failed) -> {
                     FakeRecording r = new FakeRecording();
                     created.forEach(r::attach);
+                    recordingBuilt.complete(r);
                     return r;
                 }, new StreamUrls(StreamIngests.NONE));
         session.addListener(published::add);
@@ -374,6 +402,18 @@ class EgressSessionTest {
         assertThat(end.getManifestLocation()).isEqualTo("mem://EG_session.json");
         assertThat(outputs).allMatch(o -> o.finishCalled);
         assertThat(source.closed).isTrue();
+    }
+
+    @Test
+    void aSourceWhosePipelineRunsBeforeItPreparesGetsItsRecordingBuiltMeanwhile() throws Exception {
+        nextSourceEarly = true;
+        EgressSession s = start(page().addFileOutputs(EncodedFileOutput.newBuilder().setFilepath("early.mp4")), "",
+                true);
+        await(s, i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE);
+        assertThat(source.builtWhilePreparing).as("built while the source prepared").isTrue();
+        assertThat(s.recording()).isSameAs(recordingBuilt.join());
+        s.stop();
+        assertThat(s.awaitCompletion().getStatus()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
     }
 
     @Test

@@ -52,9 +52,21 @@ public interface MediaSource extends AutoCloseable {
         return false;
     }
 
-    /** The source's running pipeline, after {@link #prepare()}; only when {@link #ownsPipeline()}. */
+    /**
+     * The source's running pipeline, after {@link #prepare()} (before it too when {@link #pipelineBeforePrepare()});
+     * only when {@link #ownsPipeline()}.
+     */
     default Pipeline pipeline() {
         throw new UnsupportedOperationException("this source has no pipeline of its own");
+    }
+
+    /**
+     * Whether {@link #pipeline()} already runs before {@link #prepare()} and {@link #resolve} will not change what
+     * the outputs are, so that the recording can be built into it while the source prepares (a room composite's
+     * encoders and outputs while the recorder joins). By default the recording waits for the prepared source.
+     */
+    default boolean pipelineBeforePrepare() {
+        return false;
     }
 
     /**

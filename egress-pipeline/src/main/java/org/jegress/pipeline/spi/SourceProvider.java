@@ -9,4 +9,12 @@ public interface SourceProvider {
     boolean supports(EgressPlan plan);
 
     MediaSource create(EgressPlan plan, SourceContext context);
+
+    /**
+     * Runs the provider's start-up code once on made-up data, without network or media, so that a process kept
+     * waiting for an egress (the worker's spare handler) has loaded and run it before an egress waits for it.
+     * Optional; must not fail.
+     */
+    default void warmUp() {
+    }
 }

@@ -199,6 +199,8 @@ public final class HandlerMain {
                 Egress.checkSupported(planner.plan(r));
             }
             org.jegress.api.auth.EgressToken.build("EG_warmup", "warmup", "warmup", "warmup", Instant.now());
+            java.util.ServiceLoader.load(org.jegress.pipeline.spi.SourceProvider.class)
+                    .forEach(org.jegress.pipeline.spi.SourceProvider::warmUp);
             java.net.http.HttpClient.newHttpClient();
         } catch (RuntimeException e) {
             LOG.debug("warm-up: {}", e.toString());

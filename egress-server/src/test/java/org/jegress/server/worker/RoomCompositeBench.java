@@ -56,8 +56,9 @@ class RoomCompositeBench {
         int ph = Integer.parseInt(size[1]);
         boolean simulcast = Boolean.parseBoolean(System.getProperty("bench.simulcast", "true"));
         int fps = Integer.getInteger("bench.publisher.fps", 15);
-        StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "publishers: 3 × %dx%d VP8 at %d fps%s%n%n",
-                pw, ph, simulcast ? fps : 15, simulcast ? ", simulcast" : "")
+        StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+                "publishers: 3 × %dx%d VP8 at %d fps%s; idle_affinity %s%n%n", pw, ph, simulcast ? fps : 15,
+                simulcast ? ", simulcast" : "", System.getProperty("bench.idle.affinity", "0.5"))
                 + "| round | renderer | StartRoomCompositeEgress → ACTIVE ms | composite cores (CPU s per recorded s) | "
                 + "composite RSS MB | file s |\n|---|---|---|---|---|---|\n");
         try (LiveKitServer livekit = LiveKitServer.start("127.0.0.1:" + REDIS.port(), dir, ns.serverIp())) {
@@ -66,9 +67,11 @@ class RoomCompositeBench {
             Path node = Paths.get(System.getProperty("jegress.test.node", "../egress-sources/room/src/test/node"));
             String room = "composite-bench";
             List<TestPublisher> publishers = new ArrayList<>();
+            // idle_affinity 0.5 (upstream's rule) costs an idle worker livekit-server's 0.5 s selection window
             try (WorkerFixture worker = WorkerFixture.start(REDIS, livekit, dir.resolve("worker"), String.join("\n",
                     "  room_composite_cpu_cost: 0.5", "  native_room_composite_cpu_cost: 0.3",
-                    "template_port: " + Ports.freeTcp()))) {
+                    "template_port: " + Ports.freeTcp(),
+                    "idle_affinity: " + System.getProperty("bench.idle.affinity", "0.5")))) {
                 int[][] colours = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}};
                 for (int i = 0; i < 3; i++) {
                     TestPublisher p = TestPublisher.start(ns, livekit.wsUrl(),

@@ -96,6 +96,8 @@ final class RoomSource implements MediaSource, RoomListener {
     private final Map<String, Feed> feeds = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private volatile RoomConnection room;
+    /** The pipeline the connection joins, made before it when the recording can be built meanwhile; else null. */
+    private final Pipeline early;
     private RecordingInputs inputs;
     private boolean ending;
     private int branches;
@@ -112,6 +114,16 @@ final class RoomSource implements MediaSource, RoomListener {
                 ? new Stage(plan.egressId(), plan.tracks().layout(), plan.video().width(), plan.video().height(),
                         this::requestVideoSize)
                 : null;
+        // A room composite's outputs depend on no track (no {track_id}, no publisher): its encoders and outputs can
+        // be built into the pipeline while the recorder joins, instead of after.
+        this.early = composite && !remux ? playingPipeline(plan.egressId()) : null;
+    }
+
+    private static Pipeline playingPipeline(String name) {
+        GstRuntime.ensureInitialized();
+        Pipeline p = new Pipeline(name);
+        p.play();
+        return p;
     }
 
     // ------------------------------------------------------------------------------------------- prepare
@@ -125,7 +137,7 @@ final class RoomSource implements MediaSource, RoomListener {
                 .token(plan.room().token())
                 .build();
         try {
-            room = RoomConnection.connect(options, null, this);
+            room = RoomConnection.connect(options, early, this);
         } catch (RoomConnectionException e) {
             throw new EgressException(org.jegress.api.error.ErrorCode.UNAVAILABLE,
                     "failed to join room " + plan.room().roomName() + ": " + e.getMessage(), e);
@@ -387,7 +399,12 @@ final class RoomSource implements MediaSource, RoomListener {
 
     @Override
     public Pipeline pipeline() {
-        return room.pipeline();
+        return early != null ? early : room.pipeline();
+    }
+
+    @Override
+    public boolean pipelineBeforePrepare() {
+        return early != null;
     }
 
     @Override
@@ -615,6 +632,10 @@ final class RoomSource implements MediaSource, RoomListener {
         RoomConnection rc = room;
         if (rc != null) {
             rc.close();
+        }
+        if (early != null) {
+            early.stop();
+            early.dispose();
         }
     }
 }

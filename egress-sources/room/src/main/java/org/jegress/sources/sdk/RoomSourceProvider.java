@@ -18,4 +18,10 @@ public final class RoomSourceProvider implements SourceProvider {
     public MediaSource create(EgressPlan plan, SourceContext context) {
         return new RoomSource(plan, context);
     }
+
+    /** The join's bookkeeping on made-up data (see {@link org.jegress.sources.room.RoomConnection#warmUp()}). */
+    @Override
+    public void warmUp() {
+        org.jegress.sources.room.RoomConnection.warmUp();
+    }
 }
