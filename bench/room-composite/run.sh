@@ -2,8 +2,8 @@
 # What a 3-participant 720p30 room composite costs per recorded second, and StartRoomCompositeEgress → ACTIVE through
 # livekit-server and the worker (RoomCompositeBench, inside the livekit tests' network namespace).
 #   bench/room-composite/run.sh [window-seconds] [rounds] [renderers] [publisher size] [concurrent]
-#   (defaults: 20 s, 3 rounds of each renderer, "chrome,native", 1280x720; concurrent N > 0 then runs 1..N native
-#   composites at once)
+#   (defaults: 20 s, 3 rounds of each renderer, "chrome,native", 1280x720; IDLE_AFFINITY=1.0 sets idle_affinity;
+#   concurrent N > 0 then runs 1..N native composites at once)
 # Output: a table on stdout and egress-server/target/room-composite-bench.md
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
