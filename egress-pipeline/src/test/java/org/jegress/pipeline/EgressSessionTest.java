@@ -434,6 +434,11 @@ class EgressSessionTest {
             assertThat(published).extracting(EgressInfo::getStatus).endsWith(EgressStatus.EGRESS_FAILED);
         } finally {
             source.endMediaBlocked.complete(null);
+            // the unblocked session finishes its end in the background: let it, before the directory goes
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!source.closed && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
         }
     }
 

@@ -160,6 +160,7 @@ public final class ConfigLoader {
         b.prometheusPort = root.integer("prometheus_port", 0);
         b.debugHandlerPort = root.integer("debug_handler_port", 0);
         b.sharedHandlerCapacity = root.integer("shared_handler_capacity", DEFAULT_SHARED_HANDLER_CAPACITY);
+        b.sharedHandlerCpuPinning = root.bool("shared_handler_cpu_pinning", true);
         if (b.sharedHandlerCapacity < 1) {
             root.warn("shared_handler_capacity", b.sharedHandlerCapacity + " is not a valid count; using 1");
             b.sharedHandlerCapacity = 1;

@@ -45,6 +45,7 @@ public final class EgressConfig {
     private final int prometheusPort;
     private final int debugHandlerPort;
     private final int sharedHandlerCapacity;
+    private final boolean sharedHandlerCpuPinning;
     private final double idleAffinity;
     private final String roomCompositeRenderer;
     private final int pulseSinkReapGraceSec;
@@ -90,6 +91,7 @@ public final class EgressConfig {
         this.prometheusPort = b.prometheusPort;
         this.debugHandlerPort = b.debugHandlerPort;
         this.sharedHandlerCapacity = b.sharedHandlerCapacity;
+        this.sharedHandlerCpuPinning = b.sharedHandlerCpuPinning;
         this.idleAffinity = b.idleAffinity;
         this.roomCompositeRenderer = b.roomCompositeRenderer == null ? ConfigLoader.RENDERER_CHROME
                 : b.roomCompositeRenderer;
@@ -295,6 +297,15 @@ public final class EgressConfig {
     }
 
     /**
+     * {@code shared_handler_cpu_pinning}: each shared handler process runs on one CPU of the worker's, the least
+     * taken, so that its many streaming threads hand packets to each other on one core. Default true. Not an upstream
+     * key.
+     */
+    public boolean sharedHandlerCpuPinning() {
+        return sharedHandlerCpuPinning;
+    }
+
+    /**
      * {@code idle_affinity}: the bid of an idle worker for {@code StartEgress}, default 0.5 (upstream's). livekit-server
      * takes a 1.0 bid at once but waits 500 ms for a better one otherwise, so that work packs onto busy workers; a fleet
      * of only these workers may set 1.0 to start on idle workers at once, spreading work instead. Not an upstream key.
@@ -419,6 +430,7 @@ public final class EgressConfig {
         int prometheusPort;
         int debugHandlerPort;
         int sharedHandlerCapacity;
+        boolean sharedHandlerCpuPinning;
         double idleAffinity;
         String roomCompositeRenderer;
         int pulseSinkReapGraceSec;

@@ -79,6 +79,7 @@ class ConfigLoaderTest {
             assertThat(c.prometheusPort()).isZero();
             assertThat(c.debugHandlerPort()).isZero();
             assertThat(c.sharedHandlerCapacity()).isEqualTo(50);
+            assertThat(c.sharedHandlerCpuPinning()).isTrue();
             assertThat(c.idleAffinity()).isEqualTo(0.5);
             assertThat(c.roomCompositeRenderer()).isEqualTo("chrome");
             assertThat(c.pulseSinkReapGraceSec()).isEqualTo(30);

@@ -130,7 +130,8 @@ public final class EgressWorker implements AutoCloseable, ResourceMonitor.Overlo
         this.metrics = new EgressMetrics(registry, nodeId, config.clusterId(), admission, this,
                 monitor::cpuLoad);
         this.handlers = new HandlerPool(settings.launcher(), configYaml, config.sharedHandlerCapacity(),
-                settings.spareHandler());
+                settings.spareHandler(),
+                config.sharedHandlerCpuPinning() ? new CpuPlacement(CpuPlacement.allowedCpus()) : null);
     }
 
     /** Longest wait after an egress was handed to the spare before the next spare starts. */

@@ -28,6 +28,8 @@ final class HandlerPool {
     private final String configYaml;
     private final int sharedCapacity;
     private final boolean keepSpare;
+    /** Where shared handlers run ({@code shared_handler_cpu_pinning}); null: anywhere. */
+    private final CpuPlacement cpus;
     private final List<HandlerProcess> shared = new ArrayList<>();
     private HandlerProcess spare;
     private boolean closed;
@@ -35,12 +37,15 @@ final class HandlerPool {
     /**
      * @param sharedCapacity light egresses per shared handler; 1 runs every egress in a process of its own
      * @param keepSpare keep one warm handler waiting for the next egress
+     * @param cpus where shared handlers run, or null to leave that to the kernel
      */
-    HandlerPool(HandlerProcess.Launcher launcher, String configYaml, int sharedCapacity, boolean keepSpare) {
+    HandlerPool(HandlerProcess.Launcher launcher, String configYaml, int sharedCapacity, boolean keepSpare,
+            CpuPlacement cpus) {
         this.launcher = launcher;
         this.configYaml = configYaml;
         this.sharedCapacity = sharedCapacity;
         this.keepSpare = keepSpare;
+        this.cpus = cpus;
     }
 
     /** Starts the egress in the process it belongs in (see the class comment); its slot there. */
@@ -66,8 +71,15 @@ final class HandlerPool {
                 synchronized (shared) {
                     shared.remove(host);
                 }
+                if (cpus != null) {
+                    cpus.release(host.pid());
+                }
             });
             LOG.info("shared handler pid {} hosts up to {} light egresses", host.pid(), sharedCapacity);
+            if (cpus != null) {
+                // before its first egress, so that the threads that egress makes start out there
+                cpus.place(host.pid());
+            }
             return host.assign(req, info, configYaml, true);
         }
     }

@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.jegress.api.livekit.EgressInfo;
 import org.jegress.api.livekit.EgressStatus;
@@ -77,6 +80,10 @@ class SharedHandlerIntegrationTest {
                 assertThat(pidOf.get(ids.get(1))).isEqualTo(first);
                 assertThat(pidOf.get(ids.get(3))).isEqualTo(second);
                 assertThat(List.of(first, second, third)).doesNotHaveDuplicates();
+                // shared_handler_cpu_pinning (the default): every thread of a shared handler on one CPU, the two
+                // CPUs of this machine taken in turn
+                assertThat(cpusOfEveryThread(first)).hasSize(1);
+                assertThat(cpusOfEveryThread(second)).hasSize(1).doesNotContainAnyElementsOf(cpusOfEveryThread(first));
                 Thread.sleep(3000);
 
                 // SIGKILL of the first: its two egresses fail, the others record on
@@ -117,6 +124,21 @@ class SharedHandlerIntegrationTest {
                 assertThat(worker.log()).noneMatch(l -> l.contains("handler events"));
             }
         }
+    }
+
+    /** The CPUs any thread of the process may run on ({@code Cpus_allowed_list} of each task). */
+    private static Set<String> cpusOfEveryThread(long pid) throws Exception {
+        Set<String> cpus = new TreeSet<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                for (String line : Files.readAllLines(task.resolve("status"))) {
+                    if (line.startsWith("Cpus_allowed_list:")) {
+                        cpus.add(line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+            }
+        }
+        return cpus;
     }
 
     private static void signal(String name, long pid) throws Exception {
