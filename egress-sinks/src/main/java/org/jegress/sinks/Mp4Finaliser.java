@@ -54,21 +54,21 @@ final class Mp4Finaliser {
         }
     }
 
+    /** Per track queue of the copy: minutes of a 720p track waiting for the other's next sample. */
+    private static final long REMUX_QUEUE_BYTES = 256L * 1024 * 1024;
+
     private static void remux(Path in, Path out, Map<String, Long> offsets) throws IOException, InterruptedException {
         GstRuntime.ensureInitialized();
-        // qtdemux exposes pads as the streams are found; mp4mux takes whatever arrives on request pads.
+        // qtdemux exposes pads as the streams are found; mp4mux takes whatever arrives on request pads. The queues
+        // are bounded by bytes only: where one track has seconds with nothing of the other (it started later, or
+        // stalled on a busy machine), the muxer waits for the other while the demuxer goes on with this one, and a
+        // queue full after its default second stalled the copy for good.
+        String queue = " ! queue max-size-buffers=0 max-size-time=0 max-size-bytes=" + REMUX_QUEUE_BYTES + " name=";
+        String videoBranch = " demux.video_0" + queue + "video_q ! mux.video_0";
+        String audioBranch = " demux.audio_0" + queue + "audio_q ! mux.audio_0";
         String d = "filesrc location=" + GstDescription.quote(in.toString()) + " ! qtdemux name=demux"
                 + " mp4mux name=mux ! filesink location=" + GstDescription.quote(out.toString())
-                + " demux.video_0 ! queue name=video_q ! mux.video_0"
-                + " demux.audio_0 ! queue name=audio_q ! mux.audio_0";
-        boolean video = hasTrack(in, "vide");
-        boolean audio = hasTrack(in, "soun");
-        if (!video) {
-            d = d.replace(" demux.video_0 ! queue name=video_q ! mux.video_0", "");
-        }
-        if (!audio) {
-            d = d.replace(" demux.audio_0 ! queue name=audio_q ! mux.audio_0", "");
-        }
+                + (hasTrack(in, "vide") ? videoBranch : "") + (hasTrack(in, "soun") ? audioBranch : "");
         Pipeline p = (Pipeline) Gst.parseLaunch(d);
         offsets.forEach((kind, offset) -> {
             org.freedesktop.gstreamer.Element q = p.getElementByName(kind + "_q");
