@@ -37,8 +37,7 @@ class Mp4TrackStartTest {
         Path file = dir.resolve("late-audio.mp4");
         // 3 s of video from 0; audio from 0.5 s
         record(file, 90, 500_000_000L);
-        assertThat(startTime(file, "a:0") - startTime(file, "v:0")).as("audio start - video start, s")
-                .isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.03));
+        assertAudioStartsAfterVideo(file, 0.5);
     }
 
     /**
@@ -50,8 +49,7 @@ class Mp4TrackStartTest {
     void aTrackThatStartedSecondsLaterIsFinishedToo() throws Exception {
         Path file = dir.resolve("much-later-audio.mp4");
         record(file, 150, 2_500_000_000L);
-        assertThat(startTime(file, "a:0") - startTime(file, "v:0")).as("audio start - video start, s")
-                .isCloseTo(2.5, org.assertj.core.data.Offset.offset(0.03));
+        assertAudioStartsAfterVideo(file, 2.5);
     }
 
     /** Video of {@code frames} at 30 fps from 0, 100 frames of AAC from {@code audioStartNs}, through the MP4 sink. */
@@ -85,6 +83,11 @@ class Mp4TrackStartTest {
             p.dispose();
         }
         sink.finish();
+    }
+
+    private static void assertAudioStartsAfterVideo(Path file, double seconds) throws Exception {
+        assertThat(startTime(file, "a:0") - startTime(file, "v:0")).as("audio start - video start, s")
+                .isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.03));
     }
 
     private static double startTime(Path file, String stream) throws Exception {
