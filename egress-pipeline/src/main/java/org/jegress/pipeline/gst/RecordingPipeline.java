@@ -1,6 +1,7 @@
 package org.jegress.pipeline.gst;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -124,7 +125,11 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
     /** Outputs detached: their late messages (an error posted while dying) are ignored, never fatal. */
     private final java.util.Set<OutputSink> retired = ConcurrentHashMap.newKeySet();
     private final List<Element> beds = new ArrayList<>();
-    private final List<Element> added = new ArrayList<>();
+    private final List<Element> added = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The sources' converters into the mixers, among {@link #added}: upstream of everything else. */
+    private final java.util.Set<Element> converters = ConcurrentHashMap.newKeySet();
+    /** Whether {@link #play()} ran: elements added to a running pipeline before it wait for it. */
+    private volatile boolean played;
     private final CompletableFuture<Void> flowing = new CompletableFuture<>();
     private final CompletableFuture<Void> failed = new CompletableFuture<>();
     private final ExecutorService control;
@@ -310,7 +315,16 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
         return tee;
     }
 
+    /**
+     * Adds one of the recording's elements. Into a pipeline that already plays (a room source's), it stays out of the
+     * pipeline's state changes until {@link #play()}: a state change of the whole pipeline meanwhile (one of its
+     * sinks prerolling again) would otherwise start whatever part of the recording was built by then, a mixer
+     * before the encoder it feeds.
+     */
     private void add(Element e) {
+        if (!ownsPipeline && !played) {
+            e.setLockedState(true);
+        }
         pipeline.add(e);
         added.add(e);
     }
@@ -598,8 +612,9 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
         Bin convert = Gst.parseBinFromDescription(description, true);
         convert.setName(kind + "_input_" + inputs++);
         add(convert);
+        converters.add(convert);
         link(convert.getStaticPad("src"), target, kind + " input");
-        if (isRunning()) {
+        if (played && isRunning()) {
             convert.syncStateWithParent();
         }
         return convert.getStaticPad("sink");
@@ -616,6 +631,7 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
         owner.stop();
         pipeline.remove(owner);
         added.remove(owner);
+        converters.remove(owner);
         if (peer instanceof GhostPad ghost) {
             Pad inner = ghost.getTarget();
             Element chain = ghost.getParentElement();
@@ -644,6 +660,7 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
     @Override
     public void play() {
         if (ownsPipeline) {
+            played = true;
             StateChangeReturn r = pipeline.play();
             if (r == StateChangeReturn.FAILURE && awaitFailedOutputsDetached()) {
                 // an output that cannot start (its server refused the connection) was dropped: the rest can
@@ -655,11 +672,24 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
             }
             return;
         }
-        for (Element e : List.copyOf(added)) {
-            e.syncStateWithParent();
-        }
+        // Downstream first: the outputs, the chains from the last built (the encoders, fed by a tee) back to the
+        // mixers and their live beds, then the sources' converters into the mixers. Started the other way, a mixer's
+        // first buffers met pads still flushing; an aggregator takes that FLUSHING as a reason to pause its task,
+        // silently and for good (a room composite's sound never reached its MP4, which stayed empty until "pipeline
+        // frozen").
+        played = true;
         for (OutputSink o : outputs.keySet()) {
             o.bin().syncStateWithParent();
+        }
+        List<Element> chains = new ArrayList<>(added);
+        chains.removeAll(converters);
+        Collections.reverse(chains);
+        chains.addAll(converters);
+        for (Element e : chains) {
+            if (added.contains(e)) {
+                e.setLockedState(false);
+                e.syncStateWithParent();
+            }
         }
     }
 
