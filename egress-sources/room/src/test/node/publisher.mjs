@@ -126,12 +126,15 @@ async function publishVideo({ name = 'cam', codec = 'vp8', width = 320, height =
 }
 
 // ---- camera + microphone with sync marks: at the start of every second, a 100 ms white flash over mid grey and a
-// 100 ms 1 kHz beep over a quiet 300 Hz tone, both timed by the wall clock from one epoch. The audio queue is kept
-// short (20 ms) so a frame is sent about when it is generated; video frames carry their capture time. ----
+// 100 ms 1 kHz beep over a quiet 300 Hz tone, both timed by the wall clock from one epoch. On a busy machine this
+// process stalls for 50-180 ms at times (the 'stall' events); the marks must not move with it. Audio is generated
+// 200 ms ahead of its playout into the source's queue, each sample for the instant it will play, so a stall shorter
+// than that drains the queue instead of delaying a beep. Video frames carry their capture time; a frame held up
+// across a second's start is stamped with that start, so no flash begins late. ----
 async function publishAv({ codec = 'h264', width = 320, height = 240, fps = 30, kind = 'camera' }) {
   const sampleRate = 48000;
   const samples = sampleRate / 100;
-  const audioSource = new AudioSource(sampleRate, 1, 20);
+  const audioSource = new AudioSource(sampleRate, 1, 200);
   const audioTrack = LocalAudioTrack.createAudioTrack('mic-av', audioSource);
   const audioPub = await room.localParticipant.publishTrack(audioTrack,
     new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE, dtx: false }));
@@ -146,7 +149,11 @@ async function publishAv({ codec = 'h264', width = 320, height = 240, fps = 30, 
   const t0 = Date.now();
   (async () => {
     let phase = 0;
+    let last = Date.now();
     while (running) {
+      const now = Date.now();
+      if (now - last > 40) emit('stall', { where: 'audio-av', atMs: now - t0, gapMs: now - last });
+      last = now;
       const frame = AudioFrame.create(sampleRate, 1, samples);
       // The marks follow the wall clock, as the video's do: a frame plays once the queue ahead of it has. (Counting
       // samples instead drifted: when this loop falls behind on a busy machine, the SDK plays silence meanwhile, and
@@ -171,11 +178,17 @@ async function publishAv({ codec = 'h264', width = 320, height = 240, fps = 30, 
   })();
   const grey = new Uint8Array(width * height * 4).fill(100);
   const white = new Uint8Array(width * height * 4).fill(255);
+  let lastStamp = -1;
   const timer = setInterval(() => {
-    const elapsed = Date.now() - t0;
-    const data = elapsed % 1000 < 100 ? white : grey;
+    const now = Date.now() - t0;
+    if (lastStamp >= 0 && now - lastStamp > 70) emit('stall', { where: 'video-av', atMs: now, gapMs: now - lastStamp });
+    const secondStart = now - (now % 1000);
+    const late = lastStamp >= 0 && now - lastStamp > 50;
+    const stamp = late && lastStamp < secondStart ? secondStart : now;
+    lastStamp = stamp;
+    const data = stamp % 1000 < 100 ? white : grey;
     try {
-      videoSource.captureFrame(new VideoFrame(data, width, height, VideoBufferType.RGBA), BigInt(elapsed) * 1000n);
+      videoSource.captureFrame(new VideoFrame(data, width, height, VideoBufferType.RGBA), BigInt(stamp) * 1000n);
     } catch (e) {
       emit('error', { where: 'video-av', message: String(e) });
     }

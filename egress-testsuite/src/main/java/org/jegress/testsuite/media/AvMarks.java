@@ -60,6 +60,15 @@ public final class AvMarks {
         return risingEdges(luma, threshold);
     }
 
+    /**
+     * When the track's sound begins: the first 10 ms block above {@code thresholdDb}, or NaN. Marks within the first
+     * second or two after it precede the first RTCP sender report, before which a receiver can only align audio and
+     * video by their arrival; they show the start, not the sync.
+     */
+    public double soundStart(double thresholdDb) {
+        return level.stream().filter(x -> x.v() > thresholdDb).mapToDouble(Sample::t).findFirst().orElse(Double.NaN);
+    }
+
     /** Beep onsets: 10 ms blocks whose level rises above {@code thresholdDb}. */
     public List<Double> beeps(double thresholdDb) {
         return risingEdges(level, thresholdDb);
