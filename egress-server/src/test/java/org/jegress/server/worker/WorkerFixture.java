@@ -81,14 +81,16 @@ final class WorkerFixture implements AutoCloseable {
                 extraYaml,
                 ""));
         Files.createDirectories(dir.resolve("tmp"));
-        Process p = new ProcessBuilder(List.of(
+        ProcessBuilder pb = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-cp", classPath,
                 "org.jegress.server.cli.Main", "server", "--config", config.toString()))
                 .directory(dir.toFile())
-                .redirectOutput(dir.resolve("worker.out").toFile())
-                .start();
+                .redirectOutput(dir.resolve("worker.out").toFile());
+        // a pipeline that freezes leaves its graph beside the worker's log (EgressSession writes it there)
+        pb.environment().put("GST_DEBUG_DUMP_DOT_DIR", dir.toString());
+        Process p = pb.start();
         WorkerFixture w = new WorkerFixture(p, dir);
         w.awaitLog("serving StartEgress", 30_000);
         return w;
