@@ -262,7 +262,7 @@ class RoomCompositeIntegrationTest {
      * A tile drawn natively against its own sound: a white flash and a beep at every whole second, within 0.1 s as for
      * the other room egresses, once the streams are in sync: until the first RTCP sender reports reach the recorder
      * (1-1.6 s after the track's media begins in the runs looked at) the two are aligned by their arrival only, and
-     * the first marks were seen 0.15-0.2 s apart; the sender reports then bring them together. (Runs measure 0.01-0.07 s
+     * the first marks were seen 0.15-0.2 s apart; the sender reports then bring them together. (Runs measure 0.02-0.09 s
      * after that: the sound arrives a packet or so after its picture.)
      */
     @Test
