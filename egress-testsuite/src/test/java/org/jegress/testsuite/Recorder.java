@@ -29,6 +29,7 @@ final class Recorder {
 
     /** @param configYaml worker config keys the egress runs with (session limits, …) */
     Recorder(Path dir, String configYaml) {
+        LogTail.install();
         this.options = EgressOptions.defaults()
                 .withConfig(ConfigLoader.parse(configYaml, java.util.Map.of()))
                 .withOutputDirectory(dir)
@@ -79,6 +80,11 @@ final class Recorder {
         EgressInfo awaitEnd() throws InterruptedException {
             EgressInfo end = handle.awaitCompletion(Duration.ofSeconds(60)).orElseThrow(
                     () -> new AssertionError("egress did not end; " + handle.info() + "\n" + threads()));
+            if (end.getStatus() == EgressStatus.EGRESS_FAILED && "pipeline frozen".equals(end.getError())) {
+                // no test here expects a freeze: say where it stood, which outputs never finished
+                throw new AssertionError("pipeline frozen; the egress warned:\n"
+                        + String.join("\n", LogTail.warnings(handle.egressId())) + "\nlast info: " + end);
+            }
             return end;
         }
 
