@@ -1,5 +1,6 @@
 package org.jegress.testsuite;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +15,11 @@ import java.util.List;
 final class LogTail extends OutputStream {
 
     private static final int LINES = 400;
-    private static LogTail installed;
+    private static volatile LogTail installed;
 
     private final PrintStream target;
     private final Deque<String> lines = new ArrayDeque<>();
-    private final StringBuilder current = new StringBuilder();
+    private final ByteArrayOutputStream current = new ByteArrayOutputStream();
 
     private LogTail(PrintStream target) {
         this.target = target;
@@ -33,12 +34,13 @@ final class LogTail extends OutputStream {
     }
 
     /** The warnings and errors kept that name {@code egressId}, oldest first. */
-    static synchronized List<String> warnings(String egressId) {
-        if (installed == null) {
+    static List<String> warnings(String egressId) {
+        LogTail t = installed;
+        if (t == null) {
             return List.of();
         }
-        synchronized (installed) {
-            return installed.lines.stream().filter(l -> l.contains(egressId))
+        synchronized (t) {
+            return t.lines.stream().filter(l -> l.contains(egressId))
                     .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
         }
     }
@@ -54,10 +56,10 @@ final class LogTail extends OutputStream {
             if (lines.size() == LINES) {
                 lines.removeFirst();
             }
-            lines.addLast(current.toString());
-            current.setLength(0);
-        } else if (current.length() < 2_000) {
-            current.append((char) b);
+            lines.addLast(current.toString(StandardCharsets.UTF_8));
+            current.reset();
+        } else if (current.size() < 2_000) {
+            current.write(b);
         }
     }
 

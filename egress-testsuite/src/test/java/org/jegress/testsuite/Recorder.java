@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.jegress.api.config.ConfigLoader;
+import org.jegress.api.error.EgressException;
 import org.jegress.api.livekit.EgressInfo;
 import org.jegress.api.livekit.EgressStatus;
 import org.jegress.api.livekit.WebEgressRequest;
@@ -80,7 +81,8 @@ final class Recorder {
         EgressInfo awaitEnd() throws InterruptedException {
             EgressInfo end = handle.awaitCompletion(Duration.ofSeconds(60)).orElseThrow(
                     () -> new AssertionError("egress did not end; " + handle.info() + "\n" + threads()));
-            if (end.getStatus() == EgressStatus.EGRESS_FAILED && "pipeline frozen".equals(end.getError())) {
+            if (end.getStatus() == EgressStatus.EGRESS_FAILED
+                    && EgressException.pipelineFrozen().getMessage().equals(end.getError())) {
                 // no test here expects a freeze: say where it stood, which outputs never finished
                 throw new AssertionError("pipeline frozen; the egress warned:\n"
                         + String.join("\n", LogTail.warnings(handle.egressId())) + "\nlast info: " + end);
