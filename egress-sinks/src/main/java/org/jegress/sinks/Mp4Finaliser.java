@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a fragmented MP4 into an ordinary one (one moov, one mdat) by remuxing it without re-encoding: a copy,
  * limited by disk speed. Written next to the original and renamed over it, so a crash at any moment leaves one
- * playable file.
+ * playable file. A track that ended without media (a recording stopped before the video's first frame) is left out
+ * first ({@link Mp4EmptyTracks}): the fragmented file cannot be opened with it.
  */
 final class Mp4Finaliser {
 
@@ -40,6 +42,10 @@ final class Mp4Finaliser {
         long t0 = System.nanoTime();
         Path tmp = file.resolveSibling("." + file.getFileName() + ".finalising");
         try {
+            List<Integer> empty = Mp4EmptyTracks.leaveOut(file);
+            if (!empty.isEmpty()) {
+                LOG.info("{}: track(s) {} ended without media and are left out", file.getFileName(), empty);
+            }
             remux(file, tmp, offsets);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             LOG.info("{}: finalised as an ordinary MP4 in {} ms", file.getFileName(), (System.nanoTime() - t0) / 1_000_000);
@@ -101,13 +107,21 @@ final class Mp4Finaliser {
         }
     }
 
-    /** Whether the MP4 has a track of the given handler type ("vide", "soun"), judged from its moov. */
+    /**
+     * Whether the MP4 has a track of the given handler type ("vide", "soun"), judged from the {@code hdlr} boxes in
+     * its head (type, version and flags, pre_defined, then the handler type).
+     */
     private static boolean hasTrack(Path mp4, String handler) throws IOException {
         byte[] head = new byte[(int) Math.min(Files.size(mp4), 1 << 20)];
         try (var in = Files.newInputStream(mp4)) {
             int n = in.readNBytes(head, 0, head.length);
             String text = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
-            return text.contains("hdlr") && text.contains(handler);
+            for (int i = text.indexOf("hdlr"); i >= 0 && i + 16 <= n; i = text.indexOf("hdlr", i + 4)) {
+                if (text.startsWith(handler, i + 12)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

@@ -52,6 +52,23 @@ class Mp4TrackStartTest {
         assertAudioStartsAfterVideo(file, 2.5);
     }
 
+    /**
+     * A recording that ends before the video's first frame (stopped right after it started): mp4mux writes a video
+     * track without a sample description, which no player opens; the finished file has the sound alone.
+     */
+    @Test
+    void aVideoTrackThatNeverStartedIsLeftOut() throws Exception {
+        Path file = dir.resolve("no-video.mp4");
+        record(file, 0, 0);
+        Process ff = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "stream=codec_type,codec_name",
+                "-of", "csv=p=0", file.toString()).redirectErrorStream(true).start();
+        String out = new String(ff.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(ff.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(ff.exitValue()).as(out).isZero();
+        assertThat(out).isEqualTo("aac,audio");
+        assertThat(new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).doesNotContain("moof");
+    }
+
     /** Video of {@code frames} at 30 fps from 0, 100 frames of AAC from {@code audioStartNs}, through the MP4 sink. */
     private void record(Path file, int frames, long audioStartNs) throws Exception {
         GstRuntime.ensureInitialized();

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jegress.api.livekit.EgressInfo;
+import org.jegress.api.livekit.EgressStatus;
 import org.jegress.api.livekit.EncodedFileOutput;
 import org.jegress.api.livekit.EncodedFileType;
 import org.jegress.api.livekit.EncodingOptions;
@@ -89,6 +90,53 @@ class OutputContractTest {
         JsonNode m = manifest(mp4.getParent(), info);
         assertThat(m.path("files").get(0).path("location").asText()).isEqualTo(f.getLocation());
         assertThat(info.getFile()).isEqualTo(f);
+    }
+
+    /**
+     * A recording stopped as soon as it is ACTIVE is still an ordinary MP4 that decodes, not a fragmented one; its
+     * video track may be missing (the encoder may not have put out a frame yet), its sound is there.
+     */
+    @Test
+    void mp4StoppedRightAfterItStarts() throws Exception {
+        Recorder.Running r = recorder.start(media("tone=440").addFileOutputs(EncodedFileOutput.newBuilder()
+                .setFilepath("short.mp4")));
+        r.awaitActive();
+        EgressInfo info = r.stopAndAwait();
+        assertThat(info.getStatus()).as(info.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+        Path mp4 = Path.of(info.getFileResults(0).getLocation());
+        assertThat(topLevelBoxes(mp4)).contains("moov", "mdat").doesNotContain("moof");
+        MediaProbe probe = MediaProbe.of(mp4);
+        assertThat(probe.audio().orElseThrow().codec()).isEqualTo("aac");
+        probe.video().ifPresent(v -> assertThat(v.codec()).isEqualTo("h264"));
+        assertThat(probe.duration()).isCloseTo(info.getFileResults(0).getDuration() / 1e9, within(1.0));
+    }
+
+    /** The types of an MP4's top-level boxes, in file order. */
+    static List<String> topLevelBoxes(Path mp4) throws java.io.IOException {
+        List<String> types = new java.util.ArrayList<>();
+        try (var ch = java.nio.channels.FileChannel.open(mp4)) {
+            long pos = 0;
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(16);
+            while (pos + 8 <= ch.size()) {
+                head.clear();
+                ch.read(head, pos);
+                head.flip();
+                long size = Integer.toUnsignedLong(head.getInt());
+                byte[] type = new byte[4];
+                head.get(type);
+                if (size == 1) {
+                    size = head.getLong();
+                } else if (size == 0) {
+                    size = ch.size() - pos;
+                }
+                types.add(new String(type, java.nio.charset.StandardCharsets.ISO_8859_1));
+                if (size < 8) {
+                    break;
+                }
+                pos += size;
+            }
+        }
+        return types;
     }
 
     @Test
