@@ -4,7 +4,6 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +51,6 @@ import org.jegress.sources.room.proto.SessionDescription;
 import org.jegress.sources.room.proto.SignalRequest;
 import org.jegress.sources.room.proto.SignalResponse;
 import org.jegress.sources.room.proto.SignalTarget;
-import org.jegress.sources.room.proto.SpeakerInfo;
-import org.jegress.sources.room.proto.SpeakersChanged;
-import org.jegress.sources.room.proto.TrackInfo;
 import org.jegress.sources.room.proto.TrickleRequest;
 import org.jegress.sources.room.proto.UpdateSubscription;
 import org.jegress.sources.room.proto.UpdateTrackSettings;
@@ -120,15 +116,11 @@ public final class RoomConnection implements AutoCloseable {
     private final Map<String, String> midToTrack = new ConcurrentHashMap<>();
     /** The codec each mid was answered with, for the life of a peer session. */
     private final Map<String, TrackCodec> midCodecs = new ConcurrentHashMap<>();
-    private final Map<String, ParticipantInfo> participants = new LinkedHashMap<>();
-    private volatile List<RemoteParticipant> participantSnapshot = List.of();
-    private volatile Map<String, RemoteTrack> trackSnapshot = Map.of();
+    private final Roster roster = new Roster(new RosterChanges());
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private String selfSid = "";
     /** This participant's metadata as the server last sent it. */
     private String selfMetadata = "";
-    /** Active speakers by participant SID, with their level (signalling thread). */
-    private final Map<String, Float> speakers = new HashMap<>();
     private volatile String refreshToken;
     private volatile org.jegress.sources.room.proto.Room room = org.jegress.sources.room.proto.Room.getDefaultInstance();
     private volatile String serverVersion = "";
@@ -284,17 +276,17 @@ public final class RoomConnection implements AutoCloseable {
 
     /** The other participants (the recorder itself excluded), as last described by the server. */
     public List<RemoteParticipant> participants() {
-        return participantSnapshot;
+        return roster.participants();
     }
 
     /** Every published track of the other participants, by track SID. */
     public Map<String, RemoteTrack> tracks() {
-        return trackSnapshot;
+        return roster.tracks();
     }
 
     /** A published track by SID. */
     public Optional<RemoteTrack> track(String trackSid) {
-        return Optional.ofNullable(trackSnapshot.get(trackSid));
+        return Optional.ofNullable(roster.tracks().get(trackSid));
     }
 
     /** The recorder's own participant SID in the current session (changes on a rejoin). */
@@ -340,7 +332,7 @@ public final class RoomConnection implements AutoCloseable {
                 result.completeExceptionally(new RoomConnectionException("connection is " + state, null));
                 return;
             }
-            RemoteTrack t = trackSnapshot.get(trackSid);
+            RemoteTrack t = roster.tracks().get(trackSid);
             if (t == null) {
                 result.completeExceptionally(new IllegalArgumentException("no published track " + trackSid));
                 return;
@@ -604,21 +596,7 @@ public final class RoomConnection implements AutoCloseable {
         pendingCandidates.clear();
 
         // participants: on a rejoin, diff against what we knew so listeners see what happened meanwhile
-        Map<String, ParticipantInfo> fresh = new LinkedHashMap<>();
-        for (ParticipantInfo pi : jr.getOtherParticipantsList()) {
-            if (!pi.getSid().equals(selfSid)) {
-                fresh.put(pi.getSid(), pi);
-            }
-        }
-        for (ParticipantInfo old : new ArrayList<>(participants.values())) {
-            if (!fresh.containsKey(old.getSid())) {
-                applyParticipant(old.toBuilder().setState(ParticipantInfo.State.DISCONNECTED).build(), true);
-            }
-        }
-        for (ParticipantInfo pi : fresh.values()) {
-            applyParticipant(pi, true);
-        }
-        publishSnapshots();
+        roster.joined(selfSid, jr.getOtherParticipantsList());
 
         startPing();
         setState(ConnectionState.CONNECTED, null);
@@ -630,7 +608,7 @@ public final class RoomConnection implements AutoCloseable {
             if (s.cancelled) {
                 continue;
             }
-            RemoteTrack t = trackSnapshot.get(s.trackSid);
+            RemoteTrack t = roster.tracks().get(s.trackSid);
             if (t == null) {
                 endSubscription(s, EndReason.UNPUBLISHED, "track gone after rejoin");
             } else {
@@ -810,12 +788,19 @@ public final class RoomConnection implements AutoCloseable {
             case TRICKLE -> onTrickle(msg.getTrickle());
             case UPDATE -> {
                 for (ParticipantInfo pi : msg.getUpdate().getParticipantsList()) {
-                    applyParticipant(pi, false);
+                    if (pi.getSid().equals(selfSid)) {
+                        selfMetadata(pi);
+                    } else {
+                        roster.apply(pi, false);
+                    }
                 }
-                publishSnapshots();
+                roster.publish();
             }
             case LEAVE -> onLeave(msg.getLeave());
-            case SPEAKERS_CHANGED -> onSpeakers(msg.getSpeakersChanged());
+            case SPEAKERS_CHANGED -> {
+                List<String> identities = roster.speakersChanged(msg.getSpeakersChanged());
+                emit(l -> l.activeSpeakersChanged(identities));
+            }
             case ROOM_UPDATE -> room = msg.getRoomUpdate().getRoom();
             case REFRESH_TOKEN -> refreshToken = msg.getRefreshToken();
             case PONG_RESP -> {
@@ -850,24 +835,6 @@ public final class RoomConnection implements AutoCloseable {
             selfMetadata = metadata;
             emit(l -> l.ownMetadataChanged(metadata));
         }
-    }
-
-    /** Speaker updates carry the speakers whose state changed; keeps the full set and reports it, loudest first. */
-    private void onSpeakers(SpeakersChanged changed) {
-        for (SpeakerInfo s : changed.getSpeakersList()) {
-            if (s.getActive()) {
-                speakers.put(s.getSid(), s.getLevel());
-            } else {
-                speakers.remove(s.getSid());
-            }
-        }
-        List<String> identities = speakers.entrySet().stream()
-                .sorted(Map.Entry.<String, Float>comparingByValue().reversed())
-                .map(e -> participants.get(e.getKey()))
-                .filter(java.util.Objects::nonNull)
-                .map(ParticipantInfo::getIdentity)
-                .toList();
-        emit(l -> l.activeSpeakersChanged(identities));
     }
 
     private void onLeave(LeaveRequest leave) {
@@ -955,7 +922,7 @@ public final class RoomConnection implements AutoCloseable {
      */
     private Optional<TrackCodec> preferredCodec(String mid) {
         String sid = midToTrack.get(mid);
-        RemoteTrack t = sid == null ? null : trackSnapshot.get(sid);
+        RemoteTrack t = sid == null ? null : roster.tracks().get(sid);
         Optional<TrackCodec> c = t == null ? Optional.empty() : t.supportedCodec();
         if (c.isPresent()) {
             midCodecs.put(mid, c.get());
@@ -1051,65 +1018,41 @@ public final class RoomConnection implements AutoCloseable {
 
     // =================================================================== participants and tracks (signal thread)
 
-    private void applyParticipant(ParticipantInfo pi, boolean authoritative) {
-        if (pi.getSid().equals(selfSid)) {
-            selfMetadata(pi);
-            return;
+    /** What the connection does about the roster's changes: tell the listeners, end gone tracks' subscriptions. */
+    private final class RosterChanges implements Roster.Changes {
+        @Override
+        public void participantJoined(RemoteParticipant p) {
+            emit(l -> l.participantJoined(p));
         }
-        if (pi.getSid().isEmpty()) {
-            return;
-        }
-        ParticipantInfo old = participants.get(pi.getSid());
-        if (old != null && !authoritative && pi.getVersion() < old.getVersion()) {
-            return;
-        }
-        if (pi.getState() == ParticipantInfo.State.DISCONNECTED) {
-            if (old == null) {
-                return;
-            }
-            participants.remove(pi.getSid());
-            for (TrackInfo t : old.getTracksList()) {
-                trackGone(old, t, EndReason.PARTICIPANT_LEFT);
-            }
-            RemoteParticipant rp = toParticipant(pi);
-            emit(l -> l.participantLeft(rp));
-            return;
-        }
-        participants.put(pi.getSid(), pi);
-        RemoteParticipant rp = toParticipant(pi);
-        if (old == null) {
-            emit(l -> l.participantJoined(rp));
-        }
-        Map<String, TrackInfo> before = new HashMap<>();
-        if (old != null) {
-            old.getTracksList().forEach(t -> before.put(t.getSid(), t));
-        }
-        for (TrackInfo t : pi.getTracksList()) {
-            TrackInfo prev = before.remove(t.getSid());
-            RemoteTrack rt = toTrack(pi, t);
-            if (prev == null) {
-                emit(l -> l.trackPublished(rt));
-            } else if (prev.getMuted() != t.getMuted()) {
-                emit(l -> {
-                    if (rt.muted()) {
-                        l.trackMuted(rt);
-                    } else {
-                        l.trackUnmuted(rt);
-                    }
-                });
-            }
-        }
-        for (TrackInfo gone : before.values()) {
-            trackGone(old, gone, EndReason.UNPUBLISHED);
-        }
-    }
 
-    private void trackGone(ParticipantInfo owner, TrackInfo t, EndReason reason) {
-        RemoteTrack rt = toTrack(owner, t);
-        emit(l -> l.trackUnpublished(rt));
-        Subscription s = subscriptions.get(t.getSid());
-        if (s != null) {
-            endSubscription(s, reason, reason == EndReason.UNPUBLISHED ? "track unpublished" : "participant left");
+        @Override
+        public void participantLeft(RemoteParticipant p) {
+            emit(l -> l.participantLeft(p));
+        }
+
+        @Override
+        public void trackPublished(RemoteTrack t) {
+            emit(l -> l.trackPublished(t));
+        }
+
+        @Override
+        public void trackMuteChanged(RemoteTrack t) {
+            emit(l -> {
+                if (t.muted()) {
+                    l.trackMuted(t);
+                } else {
+                    l.trackUnmuted(t);
+                }
+            });
+        }
+
+        @Override
+        public void trackGone(RemoteTrack t, EndReason reason) {
+            emit(l -> l.trackUnpublished(t));
+            Subscription s = subscriptions.get(t.sid());
+            if (s != null) {
+                endSubscription(s, reason, reason == EndReason.UNPUBLISHED ? "track unpublished" : "participant left");
+            }
         }
     }
 
@@ -1133,65 +1076,9 @@ public final class RoomConnection implements AutoCloseable {
         }
     }
 
-    private void publishSnapshots() {
-        List<RemoteParticipant> ps = new ArrayList<>();
-        Map<String, RemoteTrack> ts = new LinkedHashMap<>();
-        for (ParticipantInfo pi : participants.values()) {
-            RemoteParticipant rp = toParticipant(pi);
-            ps.add(rp);
-            rp.tracks().forEach(t -> ts.put(t.sid(), t));
-        }
-        participantSnapshot = List.copyOf(ps);
-        trackSnapshot = Map.copyOf(ts);
-    }
-
-    private static RemoteParticipant toParticipant(ParticipantInfo pi) {
-        List<RemoteTrack> tracks = new ArrayList<>();
-        for (TrackInfo t : pi.getTracksList()) {
-            tracks.add(toTrack(pi, t));
-        }
-        return new RemoteParticipant(pi.getSid(), pi.getIdentity(), pi.getName(), pi.getKind().name(),
-                pi.getState().name(), pi.getMetadata(), pi.getAttributesMap(), pi.getVersion(), tracks);
-    }
-
-    /**
-     * Runs a join's participant bookkeeping once on made-up data (message parsing, participants and tracks as the
-     * listeners see them). A spare handler calls it while it waits: cold, this took 130-140 ms of every join on two
-     * busy cores, between webrtcbin's set-up and the connection counting as joined.
-     */
+    /** The join's participant bookkeeping, run once on made-up data by a spare handler ({@link Roster#warmUp()}). */
     public static void warmUp() {
-        ParticipantInfo pi = ParticipantInfo.newBuilder().setSid("PA_warmup").setIdentity("warmup")
-                .addTracks(TrackInfo.newBuilder().setSid("TR_AMwarmup").setMimeType("audio/opus"))
-                .addTracks(TrackInfo.newBuilder().setSid("TR_VCwarmup").setMimeType("video/VP8")
-                        .setType(org.jegress.sources.room.proto.TrackType.VIDEO).setWidth(1280).setHeight(720)
-                        .addCodecs(org.jegress.sources.room.proto.SimulcastCodecInfo.newBuilder()
-                                .setMimeType("video/VP8")))
-                .build();
-        try {
-            SignalResponse r = SignalResponse.parseFrom(SignalResponse.newBuilder().setJoin(JoinResponse.newBuilder()
-                    .setParticipant(pi).addOtherParticipants(pi)).build().toByteArray());
-            for (ParticipantInfo p : r.getJoin().getOtherParticipantsList()) {
-                toParticipant(p).tracks().forEach(RemoteTrack::supportedCodec);
-            }
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static RemoteTrack toTrack(ParticipantInfo pi, TrackInfo t) {
-        List<String> mimes = new ArrayList<>();
-        if (!t.getMimeType().isEmpty()) {
-            mimes.add(t.getMimeType());
-        }
-        t.getCodecsList().forEach(c -> {
-            if (!c.getMimeType().isEmpty() && !mimes.contains(c.getMimeType())) {
-                mimes.add(c.getMimeType());
-            }
-        });
-        TrackCodec.MediaKind kind = t.getType() == org.jegress.sources.room.proto.TrackType.VIDEO
-                ? TrackCodec.MediaKind.VIDEO : TrackCodec.MediaKind.AUDIO;
-        return new RemoteTrack(t.getSid(), t.getName(), kind, t.getSource().name(), t.getMimeType(), mimes,
-                t.getMuted(), t.getWidth(), t.getHeight(), pi.getSid(), pi.getIdentity(), pi.getKind().name());
+        Roster.warmUp();
     }
 
     /**
@@ -1335,7 +1222,7 @@ public final class RoomConnection implements AutoCloseable {
             SubscribedTrack t = s.track;
             boolean first = t == null;
             if (first) {
-                RemoteTrack info = trackSnapshot.get(s.trackSid);
+                RemoteTrack info = roster.tracks().get(s.trackSid);
                 if (info == null) {
                     linkToFakesink(p, pad);
                     return;
