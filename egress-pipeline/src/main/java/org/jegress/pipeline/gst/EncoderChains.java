@@ -49,15 +49,19 @@ public final class EncoderChains {
     /**
      * Raw video in, raw video out at the output size and rate. The caps pin I420: without them Debian's x264
      * negotiates 4:4:4 10-bit, which browsers cannot play. Colorimetry and pixel aspect ratio are fixed so every output
-     * agrees. videorate starts with the first frame: by default it would fill from running time zero with copies of
-     * it, which for a room source (whose pipeline runs since the join) puts seconds of frozen picture in front and the
-     * video that much behind the sound.
+     * agrees and a source joining a composite cannot renegotiate the encoder; the colorimetry is the one the picture
+     * mostly comes in, since converting a whole 720p30 picture costs about 0.2 cores. videorate starts with the first
+     * frame: by default it would fill from running time zero with copies of it, which for a room source (whose
+     * pipeline runs since the join) puts seconds of frozen picture in front and the video that much behind the sound.
+     *
+     * @param colorimetry {@link org.jegress.pipeline.spi.MediaPads#HD_COLORIMETRY} or
+     *        {@link org.jegress.pipeline.spi.MediaPads#SD_COLORIMETRY}
      */
-    public static String rawVideo(VideoPlan v) {
+    public static String rawVideo(VideoPlan v, String colorimetry) {
         return "queue name=video_queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000"
                 + " ! videoconvert ! videoscale ! videorate skip-to-first=true"
                 + " ! capsfilter caps=\"" + org.jegress.pipeline.spi.MediaPads.rawVideoCaps(v.width(), v.height(),
-                        v.framerate()) + "\"";
+                        v.framerate(), colorimetry) + "\"";
     }
 
     /** The encoder behind {@link #rawVideo} (raw picture in, parsed H.264 out), with a queue when it sits behind a tee. */
@@ -158,11 +162,11 @@ public final class EncoderChains {
                 + pan + " ! capsfilter caps=\"" + MIX_CAPS + "\"";
     }
 
-    /** Live black at the output size and rate: what shows while no video source has a picture. */
-    public static String blackBed(VideoPlan v) {
-        return "videotestsrc name=" + VIDEO_BED + " is-live=true pattern=black ! capsfilter caps=\"video/x-raw,"
-                + "format=I420,width=" + v.width() + ",height=" + v.height() + ",framerate=" + v.framerate()
-                + "/1,pixel-aspect-ratio=1/1\" ! " + VIDEO_MIXER + ".";
+    /** Live black at the output size and rate, in the encoder's colorimetry: what shows while no source has a picture. */
+    public static String blackBed(VideoPlan v, String colorimetry) {
+        return "videotestsrc name=" + VIDEO_BED + " is-live=true pattern=black ! capsfilter caps=\""
+                + org.jegress.pipeline.spi.MediaPads.rawVideoCaps(v.width(), v.height(), v.framerate(), colorimetry)
+                + "\" ! " + VIDEO_MIXER + ".";
     }
 
     /** videotestsrc's {@code pattern} values for the canvas bed. */

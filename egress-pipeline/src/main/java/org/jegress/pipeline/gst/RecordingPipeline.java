@@ -85,9 +85,11 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
      * @param tuning x264 settings for the outputs at hand
      * @param rawVideo whether an output takes the raw picture (images)
      * @param encodedAudio whether an output takes encoded audio
+     * @param colorimetry the picture's colorimetry up to the encoder ({@link MediaPads#HD_COLORIMETRY} or
+     *        {@link MediaPads#SD_COLORIMETRY})
      */
     public record Encode(Layout layout, VideoPlan video, AudioPlan audio, EncoderChains.VideoTuning tuning,
-            boolean rawVideo, boolean encodedAudio) {
+            boolean rawVideo, boolean encodedAudio, String colorimetry) {
     }
 
     /**
@@ -213,9 +215,10 @@ public final class RecordingPipeline implements Recording, RecordingInputs {
         VideoPlan video = encode.video();
         AudioPlan audio = encode.audio();
         if (video.enabled() && (video.encoding() || encode.rawVideo())) {
-            String chain = EncoderChains.rawVideo(video);
+            String chain = EncoderChains.rawVideo(video, encode.colorimetry());
             if (encode.layout() == Layout.COMPOSITE) {
-                chain = EncoderChains.blackBed(video) + " compositor start-time-selection=first name="
+                chain = EncoderChains.blackBed(video, encode.colorimetry())
+                        + " compositor start-time-selection=first name="
                         + EncoderChains.VIDEO_MIXER + " background=black ! " + chain;
             }
             boolean rawTee = encode.rawVideo();

@@ -25,9 +25,17 @@ public final class MediaPads {
     private MediaPads() {
     }
 
-    /** The picture as raw-video outputs receive it. */
-    public static String rawVideoCaps(int width, int height, int framerate) {
+    /** BT.709 with MPEG-2 chroma siting: what upstream's capture pipeline encodes, and HD video defaults to. */
+    public static final String HD_COLORIMETRY = "colorimetry=bt709,chroma-site=mpeg2";
+    /**
+     * BT.601 with JPEG chroma siting: what decoded room video smaller than HD defaults to (a composite's tiles, which
+     * the server sends in the layer nearest their size).
+     */
+    public static final String SD_COLORIMETRY = "colorimetry=bt601,chroma-site=jpeg";
+
+    /** The picture as raw-video outputs receive it, in {@code colorimetry} (one of the two above). */
+    public static String rawVideoCaps(int width, int height, int framerate, String colorimetry) {
         return "video/x-raw,format=I420,width=" + width + ",height=" + height + ",framerate=" + framerate
-                + "/1,pixel-aspect-ratio=1/1,colorimetry=bt709,chroma-site=mpeg2";
+                + "/1,pixel-aspect-ratio=1/1," + colorimetry;
     }
 }

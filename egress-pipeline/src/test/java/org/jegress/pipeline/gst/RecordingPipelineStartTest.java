@@ -40,7 +40,8 @@ class RecordingPipelineStartTest {
         AudioPlan audio = new AudioPlan(true, true, MediaType.AAC, 128, 44_100, AudioMixing.DEFAULT_MIXING);
         VideoPlan video = new VideoPlan(false, false, false, null, null, 0, 0, 0, 0, 0, 0);
         RecordingPipeline r = RecordingPipeline.build("start-order", running, new RecordingPipeline.Encode(
-                RecordingPipeline.Layout.COMPOSITE, video, audio, EncoderChains.VideoTuning.files(1), false, true),
+                RecordingPipeline.Layout.COMPOSITE, video, audio, EncoderChains.VideoTuning.files(1), false, true,
+                org.jegress.pipeline.spi.MediaPads.HD_COLORIMETRY),
                 (o, why) -> { });
         Path file = dir.resolve("audio.aac");
         Bin bin = Gst.parseBinFromDescription("queue name=in ! filesink sync=false buffer-mode=unbuffered location="
