@@ -14,7 +14,6 @@ import org.jegress.api.plan.EgressIds;
 import org.jegress.api.plan.EgressPlan;
 import org.jegress.api.plan.EgressPlanner;
 import org.jegress.api.plan.OutputType;
-import org.jegress.api.plan.RequestType;
 import org.jegress.api.plan.StorageTarget;
 import org.jegress.api.plan.StreamUrls;
 import org.jegress.api.rpc.StartEgressRequest;
@@ -158,8 +157,7 @@ public final class Egress {
         boolean encodedAudio = outputs.stream().anyMatch(o -> o.bin().getStaticPad(MediaPads.AUDIO) != null);
         // A layout of tiles drawn from room video is made of the layers nearest the tiles' size, SD mostly; a display
         // capture or one track filling the picture is HD. The composite is kept in that colorimetry up to the encoder.
-        boolean tiles = layout == RecordingPipeline.Layout.COMPOSITE && (plan.requestType() == RequestType.ROOM_COMPOSITE
-                || plan.requestType() == RequestType.TEMPLATE);
+        boolean tiles = layout == RecordingPipeline.Layout.COMPOSITE && plan.composesRoom();
         RecordingPipeline r = RecordingPipeline.build(plan.egressId(), existing, new RecordingPipeline.Encode(layout,
                 plan.video(), plan.audio(), tuning, rawVideo, encodedAudio,
                 tiles ? MediaPads.SD_COLORIMETRY : MediaPads.HD_COLORIMETRY), outputFailed);

@@ -69,7 +69,9 @@ final class Mp4EmptyTracks {
                     }
                 }
             }
-            ch.force(true);
+            if (!removed.isEmpty()) {
+                ch.force(true);
+            }
         }
         return removed;
     }

@@ -70,6 +70,11 @@ public record EgressPlan(String egressId, RequestType requestType, SourceKind so
                 || !video.decoding() && !video.encoding()) && images.isEmpty();
     }
 
+    /** Whether the request draws a layout of the room's participants (room composite, v2 template). */
+    public boolean composesRoom() {
+        return requestType == RequestType.ROOM_COMPOSITE || requestType == RequestType.TEMPLATE;
+    }
+
     /** Whether any output needs the picture as raw frames (image outputs). */
     public boolean needsRawVideo() {
         return !images.isEmpty();

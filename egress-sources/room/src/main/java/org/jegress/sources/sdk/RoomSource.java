@@ -108,8 +108,7 @@ final class RoomSource implements MediaSource, RoomListener {
         this.context = context;
         this.rules = new TrackRules(plan);
         this.remux = plan.remuxes();
-        boolean composite = plan.requestType() == RequestType.ROOM_COMPOSITE
-                || plan.requestType() == RequestType.TEMPLATE;
+        boolean composite = plan.composesRoom();
         this.stage = composite && plan.video() != null && plan.video().enabled()
                 ? new Stage(plan.egressId(), plan.tracks().layout(), plan.video().width(), plan.video().height(),
                         this::requestVideoSize)
